@@ -1,0 +1,9 @@
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    """DRF's `count`/`next`/`previous`/`results`, with a bounded `page_size`."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
