@@ -1,6 +1,12 @@
+import re
+
 import pytest
+from django.core import mail
 from django.core.cache import cache
+from django.test import TestCase
 from rest_framework.test import APIClient
+
+from accounts.sms.backends import locmem as sms_outbox
 
 
 @pytest.fixture(autouse=True)
@@ -12,11 +18,59 @@ def _isolated_cache():
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
+def _test_delivery(settings):
     # Argon2 is deliberately slow; tests that measure hashing choose their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"
+    sms_outbox.outbox.clear()
+
+
+class CommittingClient(APIClient):
+    """Runs each request's on-commit callbacks, as a real commit would.
+
+    Tests run inside a transaction that never commits, so without this the
+    codes that are sent after commit would never be sent.
+    """
+
+    def request(self, *args, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(*args, **kwargs)
 
 
 @pytest.fixture
 def api_client() -> APIClient:
-    return APIClient()
+    return CommittingClient()
+
+
+class Inbox:
+    """What the platform sent by SMS and e-mail, and the codes in it."""
+
+    CODE = re.compile(r"\b(\d{6})\b")
+
+    @property
+    def sms(self) -> list:
+        return sms_outbox.outbox
+
+    @property
+    def mail(self) -> list:
+        return mail.outbox
+
+    def code_for(self, destination: str) -> str:
+        """The newest code sent to a phone number (E.164) or an e-mail address."""
+        for message in reversed(self.sms):
+            if message.to == destination:
+                return self.CODE.search(message.body).group(1)
+        for message in reversed(self.mail):
+            if destination in message.to:
+                return self.CODE.search(message.body).group(1)
+        raise AssertionError(f"no code was sent to {destination}")
+
+    def count_to(self, destination: str) -> int:
+        return sum(m.to == destination for m in self.sms) + sum(
+            destination in m.to for m in self.mail
+        )
+
+
+@pytest.fixture
+def inbox() -> Inbox:
+    return Inbox()

@@ -11,11 +11,11 @@ internals (stack traces, SQL, exception text) ever reaches a client.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
+from rest_framework.serializers import as_serializer_error
 
 logger = logging.getLogger("api.errors")
 
@@ -99,6 +99,14 @@ def _code_of(exc: exceptions.APIException) -> str:
 
 
 def api_exception_handler(exc, context):
+    # Imported here: rest_framework.views loads the authentication classes at
+    # import time, and those import our errors, which live in this module.
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
+    if isinstance(exc, DjangoValidationError):
+        # Services validate with Django's exception; it leaves as a 400 like any other.
+        exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, exceptions.ValidationError):
         response = drf_exception_handler(exc, context)
         response.data = _validation_body(exc)

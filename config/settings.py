@@ -179,10 +179,10 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.SessionJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsActiveUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
@@ -212,9 +212,13 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
 }
 
+# A session lives 12 hours from sign-in (30 days with remember_me), however
+# often it is refreshed; no token outlives its session.
+AUTH_SESSION_LIFETIME = timedelta(hours=env_int("AUTH_SESSION_HOURS", 12))
+AUTH_SESSION_REMEMBER_LIFETIME = timedelta(days=env_int("AUTH_SESSION_REMEMBER_DAYS", 30))
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(hours=12),
+    "REFRESH_TOKEN_LIFETIME": AUTH_SESSION_REMEMBER_LIFETIME,
     "AUTH_HEADER_TYPES": ("Bearer",),
     "SIGNING_KEY": env_str("JWT_SIGNING_KEY") or SECRET_KEY,
     "UPDATE_LAST_LOGIN": False,
@@ -234,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["config.routing.drop_slashless_twins"],
+    "ENUM_NAME_OVERRIDES": {
+        "StaffTypeEnum": "accounts.models.user.StaffType",
+        "SubscriberTypeEnum": "accounts.models.user.SubscriberType",
+        "AccountStatusEnum": "accounts.models.user.AccountStatus",
+        "SelfRegisteredRoleEnum": "accounts.services.registration.SELF_REGISTERED_ROLE_CHOICES",
+    },
 }
 
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
@@ -284,6 +294,9 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@localhost")
 SMS_BACKEND = env_str("SMS_BACKEND", "accounts.sms.backends.console.SmsBackend")
 SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms"))
+
+# One-time codes are stored as HMACs under this key.
+OTP_HASH_KEY = env_str("OTP_HASH_KEY") or SECRET_KEY
 
 # --- Audit --------------------------------------------------------------------
 # The audit chain is keyed, so rewriting history needs this key as well as

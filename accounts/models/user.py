@@ -29,6 +29,7 @@ class SubscriberType(models.TextChoices):
 
 
 class AccountStatus(models.TextChoices):
+    PENDING_APPROVAL = "pending_approval", "Waiting for approval"
     ACTIVE = "active", "Active"
     BLOCKED = "blocked", "Blocked"
     DEACTIVATED = "deactivated", "Deactivated"
@@ -112,6 +113,23 @@ class User(AbstractBaseUser, PermissionsMixin):
     language_preference = models.CharField(max_length=10, default="en")
     timezone = models.CharField(max_length=64, default="UTC")
 
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="The manager this person reports to (collections teams).",
+    )
+    approved_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    referral_code = models.CharField(max_length=12, null=True, blank=True, unique=True)
+    referred_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+
     date_joined = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -152,6 +170,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         indexes = [models.Index(fields=["status", "user_type"])]
+        permissions = [("approve_user", "Can approve accounts waiting for approval")]
 
     def __str__(self) -> str:
         return self.username or self.email or self.mobile or f"user {self.pk}"
