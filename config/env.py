@@ -1,5 +1,8 @@
 """Typed access to environment variables, so settings read like a table of knobs."""
 
+import base64
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -55,3 +58,9 @@ def local_secret(path: Path, nbytes: int = 50) -> str:
         with os.fdopen(fd, "w") as fh:
             fh.write(value)
         return value
+
+
+def derive_key(secret: str, purpose: str) -> str:
+    """A 32-byte urlsafe-base64 key for one purpose, derived from a master secret."""
+    digest = hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()

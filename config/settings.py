@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from config.env import env_bool, env_int, env_list, env_str, local_secret
+from config.env import derive_key, env_bool, env_int, env_list, env_str, local_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -297,6 +297,19 @@ SMS_FILE_PATH = env_str("SMS_FILE_PATH", str(VAR_DIR / "sms"))
 
 # One-time codes are stored as HMACs under this key.
 OTP_HASH_KEY = env_str("OTP_HASH_KEY") or SECRET_KEY
+
+# Field encryption of identity numbers (AES-256-GCM) and their blind index
+# (HMAC-SHA256). FIELD_ENCRYPTION_KEYS is "id:key,id:key" with urlsafe-base64
+# 32-byte keys; new values use FIELD_ENCRYPTION_ACTIVE_KEY (default: the last).
+# Unset, both keys are derived from SECRET_KEY, so every server of one
+# deployment agrees; set explicit keys before changing SECRET_KEY.
+FIELD_ENCRYPTION_KEYS = dict(
+    item.split(":", 1) for item in env_list("FIELD_ENCRYPTION_KEYS") if ":" in item
+) or {"k0": derive_key(SECRET_KEY, "field-encryption")}
+FIELD_ENCRYPTION_ACTIVE_KEY = (
+    env_str("FIELD_ENCRYPTION_ACTIVE_KEY") or list(FIELD_ENCRYPTION_KEYS)[-1]
+)
+FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or derive_key(SECRET_KEY, "field-blind-index")
 
 # --- Audit --------------------------------------------------------------------
 # The audit chain is keyed, so rewriting history needs this key as well as
