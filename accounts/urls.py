@@ -1,4 +1,4 @@
-from accounts.views import auth
+from accounts.views import auth, people, roles, subscribers
 from config.routing import api_path
 
 app_name = "accounts"
@@ -25,4 +25,8 @@ urlpatterns = [
     *api_path("auth/verify-otp-signup", auth.SignupVerifyView.as_view(), "signup-verify"),
     *api_path("auth/register", auth.ProfileRegisterView.as_view(), "register-profile"),
     *api_path("auth/verify-otp-login", auth.VerifyOtpLoginFormView.as_view(), "verify-otp-login"),
+    # People, roles and access
+    *people.urlpatterns,
+    *roles.urlpatterns,
+    *subscribers.urlpatterns,
 ]

@@ -1,17 +1,24 @@
 from accounts.models.activity import LoginActivity, LoginEvent
 from accounts.models.otp import OtpChallenge, OtpPurpose
+from accounts.models.preferences import UserPreference
+from accounts.models.roles import CustomPermission, PermissionCategory, Role, UserRole
 from accounts.models.session import AuthSession
 from accounts.models.user import AccountStatus, StaffType, SubscriberType, User, UserManager
 
 __all__ = [
     "AccountStatus",
     "AuthSession",
+    "CustomPermission",
     "LoginActivity",
     "LoginEvent",
     "OtpChallenge",
     "OtpPurpose",
+    "PermissionCategory",
+    "Role",
     "StaffType",
     "SubscriberType",
     "User",
     "UserManager",
+    "UserPreference",
+    "UserRole",
 ]

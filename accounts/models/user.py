@@ -96,6 +96,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     first_name = models.CharField(max_length=150, blank=True)
     last_name = models.CharField(max_length=150, blank=True)
 
+    employee_id = models.CharField(max_length=50, blank=True)
+    designation = models.CharField(max_length=100, blank=True)
+    department = models.CharField(max_length=100, blank=True)
+    address = models.TextField(blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    pincode = models.CharField(max_length=10, blank=True)
+    profile_photo = models.URLField(max_length=500, blank=True)
+
     user_type = models.CharField(max_length=32, choices=StaffType.choices, blank=True)
     subscriber_type = models.CharField(max_length=16, choices=SubscriberType.choices, blank=True)
 
@@ -170,7 +179,12 @@ class User(AbstractBaseUser, PermissionsMixin):
             ),
         ]
         indexes = [models.Index(fields=["status", "user_type"])]
-        permissions = [("approve_user", "Can approve accounts waiting for approval")]
+        permissions = [
+            ("approve_user", "Can approve accounts waiting for approval"),
+            ("block_user", "Can block and unblock accounts"),
+            ("export_user", "Can export the list of accounts"),
+            ("view_login_activity", "Can view anyone's login activity"),
+        ]
 
     def __str__(self) -> str:
         return self.username or self.email or self.mobile or f"user {self.pk}"

@@ -1,0 +1,3 @@
+from config.routing import api_path  # noqa: F401
+
+urlpatterns: list = []
