@@ -1,11 +1,23 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.models import AuthSession, LoginActivity, OtpChallenge, User
+from accounts.models import (
+    AuthSession,
+    CustomPermission,
+    LoginActivity,
+    OtpChallenge,
+    PermissionCategory,
+    Role,
+    User,
+    UserPreference,
+    UserRole,
+)
 from accounts.services.registration import user_approve
+from accounts.services.roles import role_assign, role_revoke
 from accounts.services.sessions import sessions_end
+from accounts.services.users import user_block, user_unblock
 from config.exceptions import Conflict
 
 
@@ -36,7 +48,7 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
     )
     list_filter = ("status", "user_type", "subscriber_type", "is_staff", "is_superuser")
-    actions = ("approve_accounts", "end_all_sessions")
+    actions = ("approve_accounts", "block_accounts", "unblock_accounts", "end_all_sessions")
     search_fields = ("username", "email", "mobile", "first_name", "last_name")
     ordering = ("id",)
     readonly_fields = ("last_login", "date_joined", "updated_at", "status_changed_at")
@@ -75,6 +87,35 @@ class UserAdmin(DjangoUserAdmin):
             except (PermissionDenied, Conflict) as exc:
                 self.message_user(request, f"{user}: {exc}", messages.WARNING)
         self.message_user(request, f"{approved} account(s) approved.")
+
+    @admin.action(description="Block selected accounts")
+    def block_accounts(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda user: user_block(actor=request.user, user=user, reason="blocked in the admin"),
+            "blocked",
+        )
+
+    @admin.action(description="Unblock selected accounts")
+    def unblock_accounts(self, request, queryset):
+        self._each(
+            request, queryset, lambda user: user_unblock(actor=request.user, user=user), "unblocked"
+        )
+
+    def _each(self, request, queryset, change, verb: str) -> None:
+        done = 0
+        for user in queryset.order_by("pk"):
+            try:
+                change(user)
+                done += 1
+            except (PermissionDenied, ValidationError, Conflict) as exc:
+                self.message_user(
+                    request,
+                    f"{user}: {'; '.join(getattr(exc, 'messages', [str(exc)]))}",
+                    messages.WARNING,
+                )
+        self.message_user(request, f"{done} account(s) {verb}.")
 
     @admin.action(description="Sign out of every device")
     def end_all_sessions(self, request, queryset):
@@ -155,3 +196,115 @@ class OtpChallengeAdmin(ReadOnlyAdmin):
     list_select_related = ("user",)
     # The hash and any pending registration data stay out of sight.
     exclude = ("code_hash", "payload")
+
+
+class UserRoleInline(admin.TabularInline):
+    model = UserRole
+    fk_name = "user"
+    extra = 0
+    can_delete = False
+    fields = (
+        "role",
+        "assigned_by",
+        "assigned_at",
+        "expires_at",
+        "reason",
+        "revoked_at",
+        "revoke_reason",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # assignments are added from the user role page, through the service
+
+
+UserAdmin.inlines = [UserRoleInline]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "display_name",
+        "role_level",
+        "can_assign_roles",
+        "max_assignments",
+        "is_active",
+    )
+    list_filter = ("is_active", "can_assign_roles", "role_level")
+    search_fields = ("name", "display_name")
+    filter_horizontal = ("permissions",)
+    readonly_fields = ("created_by", "created_at", "updated_at")
+
+
+@admin.register(UserRole)
+class UserRoleAdmin(admin.ModelAdmin):
+    """Assigning here goes through the same rules as the API: level, cap, audit."""
+
+    list_display = ("user", "role", "assigned_by", "assigned_at", "expires_at", "revoked_at")
+    list_filter = ("role", "revoked_at")
+    search_fields = ("user__username", "user__email", "role__name")
+    list_select_related = ("user", "role", "assigned_by")
+    autocomplete_fields = ("user",)
+    actions = ("revoke",)
+    fields = ("user", "role", "reason", "expires_at")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            assignment = role_assign(
+                actor=request.user,
+                user=obj.user,
+                role=obj.role,
+                reason=obj.reason,
+                expires_at=obj.expires_at,
+            )
+        except (PermissionDenied, ValidationError, Conflict) as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        obj.pk = assignment.pk
+
+    @admin.action(description="Revoke selected assignments")
+    def revoke(self, request, queryset):
+        for assignment in (
+            queryset.filter(revoked_at__isnull=True).select_related("user", "role").order_by("pk")
+        ):
+            try:
+                role_revoke(
+                    actor=request.user,
+                    user=assignment.user,
+                    role=assignment.role,
+                    reason="revoked in the admin",
+                )
+            except (PermissionDenied, Conflict) as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+
+
+@admin.register(PermissionCategory)
+class PermissionCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "display_name", "created_at")
+    search_fields = ("name", "display_name")
+
+
+@admin.register(CustomPermission)
+class CustomPermissionAdmin(ReadOnlyAdmin):
+    list_display = ("permission", "category", "is_active", "created_by", "created_at")
+    list_filter = ("category", "is_active")
+    list_select_related = ("permission__content_type", "category", "created_by")
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(ReadOnlyAdmin):
+    list_display = (
+        "user",
+        "email_notification",
+        "sms_notification",
+        "marketing_communication",
+        "updated_at",
+    )
+    list_select_related = ("user",)

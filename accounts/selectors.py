@@ -1,10 +1,14 @@
 """Reusable reads of the accounts app."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
+from django.db.models import Avg, Count, F, Max, Prefetch, Q
+from django.db.models.functions import ExtractHour
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountStatus, AuthSession, LoginActivity, LoginEvent, User, UserRole
 from accounts.phone import normalize_mobile
 
 # Request fields that name a person, in the order they are looked at.
@@ -43,3 +47,111 @@ def user_by_identifier(identifier: Identifier | None) -> User | None:
         return None
     lookup = {"username": "username__iexact", "email": "email__iexact", "mobile": "mobile"}
     return User.objects.filter(**{lookup[identifier.field]: identifier.value}).first()
+
+
+# --- staff reads ---------------------------------------------------------------------------------
+
+
+def users_for_staff():
+    """Every account with what staff lists show: manager and live roles, in fixed queries."""
+
+    return User.objects.select_related("manager").prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=UserRole.objects.active().select_related("role", "assigned_by"),
+            to_attr="live_roles",
+        )
+    )
+
+
+def user_statistics() -> dict:
+
+    counts = User.objects.aggregate(
+        total_users=Count("id"),
+        active_users=Count("id", filter=Q(status=AccountStatus.ACTIVE)),
+        blocked_users=Count("id", filter=Q(status=AccountStatus.BLOCKED)),
+        inactive_users=Count(
+            "id", filter=Q(status__in=[AccountStatus.DEACTIVATED, AccountStatus.PENDING_APPROVAL])
+        ),
+        archived_users=Count("id", filter=Q(status=AccountStatus.ARCHIVED)),
+    )
+    roles = (
+        UserRole.objects.active()
+        .values("role__name")
+        .annotate(holders=Count("user", distinct=True))
+        .order_by("role__name")
+    )
+    counts["roles_distribution"] = {row["role__name"]: row["holders"] for row in roles}
+    kinds = User.objects.exclude(user_type="").values("user_type").annotate(n=Count("id"))
+    counts["user_types"] = {row["user_type"]: row["n"] for row in kinds.order_by("user_type")}
+    return counts
+
+
+def login_activity_since(days: int):
+
+    return LoginActivity.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+
+
+def login_statistics(days: int = 30) -> dict:
+
+    today = timezone.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    window = login_activity_since(days)
+    logins = window.filter(event=LoginEvent.LOGIN_SUCCEEDED)
+    today_counts = LoginActivity.objects.filter(created_at__gte=today).aggregate(
+        total_logins_today=Count("id", filter=Q(event=LoginEvent.LOGIN_SUCCEEDED)),
+        total_failed_attempts=Count("id", filter=Q(event=LoginEvent.LOGIN_FAILED)),
+        unique_users=Count("user", distinct=True, filter=Q(event=LoginEvent.LOGIN_SUCCEEDED)),
+    )
+    peak = (
+        logins.annotate(hour=ExtractHour("created_at"))
+        .values("hour")
+        .annotate(n=Count("id"))
+        .order_by("-n", "hour")
+        .first()
+    )
+    duration = (
+        AuthSession.objects.filter(created_at__gte=timezone.now() - timedelta(days=days))
+        .aggregate(avg=Avg(F("last_used_at") - F("created_at")))
+        .get("avg")
+    )
+    devices = logins.aggregate(
+        mobile=Count("id", filter=~Q(device="")), desktop=Count("id", filter=Q(device=""))
+    )
+    return {
+        **today_counts,
+        "total_logins": logins.count(),
+        "peak_time": f"{peak['hour']:02d}:00-{(peak['hour'] + 1) % 24:02d}:00" if peak else None,
+        "average_session_duration": (
+            f"{round(duration.total_seconds() / 60)} minutes" if duration is not None else None
+        ),
+        "devices": devices,
+        "days": days,
+    }
+
+
+def failed_login_attempts(days: int = 30, top: int = 50) -> dict:
+
+    failed = login_activity_since(days).filter(event=LoginEvent.LOGIN_FAILED)
+    by_user = list(
+        failed.exclude(user=None)
+        .values("user_id")
+        .annotate(failed_attempts=Count("id"), last_attempt=Max("created_at"))
+        .order_by("-failed_attempts", "user_id")[:top]
+    )
+    addresses: dict[int, set[str]] = {row["user_id"]: set() for row in by_user}
+    pairs = (
+        failed.filter(user_id__in=addresses)
+        .exclude(ip=None)
+        .values_list("user_id", "ip")
+        .distinct()
+    )
+    for user_id, ip in pairs:
+        addresses[user_id].add(ip)
+    for row in by_user:
+        row["ip_addresses"] = sorted(addresses[row["user_id"]])
+    return {
+        "total_failed_attempts": failed.count(),
+        "blocked_accounts": User.objects.filter(status=AccountStatus.BLOCKED).count(),
+        "attempts_by_user": by_user,
+        "days": days,
+    }

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import User, UserRole
 from accounts.phone import national_number
 
 
@@ -11,6 +11,8 @@ class UserSummarySerializer(serializers.ModelSerializer):
     login_id = serializers.CharField(source="username", read_only=True, allow_null=True)
     name = serializers.CharField(read_only=True)
     phone_number = serializers.SerializerMethodField()
+    roles = serializers.SerializerMethodField()
+    permissions = serializers.SerializerMethodField()
 
     class Meta:
         model = User
@@ -34,6 +36,8 @@ class UserSummarySerializer(serializers.ModelSerializer):
             "is_phone_verified",
             "language_preference",
             "timezone",
+            "roles",
+            "permissions",
             "last_login",
             "date_joined",
         )
@@ -42,3 +46,22 @@ class UserSummarySerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_phone_number(self, user: User) -> str | None:
         return national_number(user.mobile) if user.mobile else None
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.DictField(), help_text="Live role assignments.")
+    )
+    def get_roles(self, user: User) -> list[dict]:
+        live = UserRole.objects.active().filter(user=user).select_related("role", "assigned_by")
+        return [
+            {
+                "id": assignment.role_id,
+                "role_name": assignment.role.display_name,
+                "is_active": True,
+                "assigned_by_name": assignment.assigned_by.name if assignment.assigned_by else None,
+                "assigned_at": assignment.assigned_at,
+            }
+            for assignment in live
+        ]
+
+    def get_permissions(self, user: User) -> list[str]:
+        return sorted(user.get_all_permissions())
