@@ -22,6 +22,8 @@ def _test_delivery(settings):
     # Argon2 is deliberately slow; tests that measure hashing choose their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"
+    # Write API log rows at once, inside the test's transaction, so tests can read them.
+    settings.API_LOG_BATCH = 0
     sms_outbox.outbox.clear()
 
 

@@ -1,4 +1,4 @@
-from accounts.views import auth, people, roles, subscribers
+from accounts.views import auth, people, roles, security, subscribers
 from config.routing import api_path
 
 app_name = "accounts"
@@ -29,4 +29,5 @@ urlpatterns = [
     *people.urlpatterns,
     *roles.urlpatterns,
     *subscribers.urlpatterns,
+    *security.urlpatterns,
 ]

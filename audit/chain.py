@@ -56,11 +56,14 @@ class ChainReport:
 
 def verify_chain(queryset=None, chunk_size: int = 2000) -> ChainReport:
     """Walk the whole chain in order; report the first row that does not fit."""
-    from audit.models import AuditEvent
+    from audit.models import AuditChainAnchor, AuditEvent
 
     rows = (queryset if queryset is not None else AuditEvent.objects.all()).order_by("sequence")
     values = rows.values("hash", "prev_hash", *HASHED_FIELDS)
     expected_prev, expected_sequence, checked = GENESIS, 1, 0
+    anchor = AuditChainAnchor.objects.order_by("-sequence").first()
+    if anchor is not None:
+        expected_prev, expected_sequence = anchor.hash, anchor.sequence + 1
     for row in values.iterator(chunk_size=chunk_size):
         sequence = row["sequence"]
         if sequence != expected_sequence:

@@ -6,12 +6,13 @@ import uuid
 
 from django.conf import settings
 
-from audit import context
+from audit import context, requestlog
 
 logger = logging.getLogger("api.request")
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 USER_AGENT_MAX = 512
+API_PREFIX = "/api/"
 
 
 def client_ip(request) -> str | None:
@@ -50,10 +51,13 @@ class RequestContextMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id
+        request.client_ip = client_ip(request)
+        logged = settings.API_LOG_ENABLED and request.path.startswith(API_PREFIX)
+        request_body = requestlog.read_request_body(request) if logged else ""
         token = context.activate(
             context.RequestContext(
                 request_id=request_id,
-                ip=client_ip(request),
+                ip=request.client_ip,
                 user_agent=request.headers.get("User-Agent", "")[:USER_AGENT_MAX],
             )
         )
@@ -64,6 +68,8 @@ class RequestContextMiddleware:
             context.deactivate(token)
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         response["X-Request-ID"] = request_id
+        if logged:
+            requestlog.record(request, response, duration_ms, request_body)
         user = getattr(request, "user", None)
         logger.info(
             "%s %s %s",

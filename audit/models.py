@@ -61,3 +61,59 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+
+class AuditChainAnchor(models.Model):
+    """Where the chain resumes after old events were pruned by the retention policy.
+
+    Verification starts from the newest anchor: the sequence and hash of the
+    last event removed, so the first remaining event must link to it.
+    """
+
+    sequence = models.PositiveBigIntegerField(unique=True)
+    hash = models.CharField(max_length=64)
+    pruned_count = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("-sequence",)
+
+    def __str__(self) -> str:
+        return f"anchor at #{self.sequence}"
+
+
+class ApiRequestLog(models.Model):
+    """One API request: who, what, how it went, with secrets redacted from the bodies."""
+
+    created_at = models.DateTimeField(db_index=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    query = models.CharField(max_length=1000, blank=True)
+    status_code = models.PositiveSmallIntegerField()
+    duration_ms = models.FloatField()
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,  # the log is written in bulk, apart from the request's transaction
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    user_agent = models.CharField(max_length=256, blank=True)
+    request_body = models.TextField(blank=True)
+    response_body = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [
+            models.Index(fields=["path", "created_at"]),
+            models.Index(fields=["status_code", "created_at"]),
+            models.Index(fields=["user", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} {self.status_code}"
+
+

@@ -68,3 +68,43 @@ def audit_record(
         return AuditEvent.objects.create(
             **fields, prev_hash=prev_hash, hash=event_digest(fields, prev_hash)
         )
+
+
+def audit_prune(*, before) -> int:
+    """Apply the retention policy: remove events older than `before`, keep the chain checkable.
+
+    The last removed event's sequence and hash become an anchor from which
+    verification resumes. Only this function may delete audit rows: it sets
+    the database flag the append-only trigger honours, for its own transaction.
+    """
+    from audit.models import AuditChainAnchor
+
+    with transaction.atomic():
+        _lock_chain()
+        old = AuditEvent.objects.filter(created_at__lt=before)
+        last = old.order_by("-sequence").values("sequence", "hash").first()
+        if last is None:
+            return 0
+        # Everything up to that sequence goes, so the chain stays one unbroken run.
+        doomed = AuditEvent.objects.filter(sequence__lte=last["sequence"])
+        count = doomed.count()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL audit.allow_prune = 'on'")
+        models.QuerySet.delete(doomed)  # the append-only queryset refuses; retention may
+        AuditChainAnchor.objects.create(
+            sequence=last["sequence"], hash=last["hash"], pruned_count=count
+        )
+        audit_record(
+            action="audit.pruned",
+            description=f"Retention removed {count} events up to #{last['sequence']}.",
+            after={"up_to_sequence": last["sequence"], "removed": count},
+        )
+    return count
+
+
+def request_log_prune(*, before) -> int:
+    from audit.models import ApiRequestLog
+
+    deleted, _ = ApiRequestLog.objects.filter(created_at__lt=before).delete()
+    return deleted

@@ -1,3 +1,6 @@
+from audit.views import urlpatterns as audit_routes
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [*audit_routes]
+from audit.views_system import urlpatterns as _system; urlpatterns += _system

@@ -316,6 +316,14 @@ FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or derive_key(SECRET_KEY, "field-blin
 # write access to the database.
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
 
+# The API request log (audit.ApiRequestLog): rows are buffered per process and
+# written in bulk; API_LOG_BATCH=0 writes each row at once.
+API_LOG_ENABLED = env_bool("API_LOG_ENABLED", True)
+API_LOG_BATCH = env_int("API_LOG_BATCH", 200)
+API_LOG_FLUSH_SECONDS = float(env_str("API_LOG_FLUSH_SECONDS", "1.0"))
+API_LOG_RETENTION_DAYS = env_int("API_LOG_RETENTION_DAYS", 90)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 0)  # 0 keeps the trail for ever
+
 # --- Logging ------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOG_FORMAT = env_str("LOG_FORMAT", "json")

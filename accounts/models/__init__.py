@@ -2,12 +2,22 @@ from accounts.models.activity import LoginActivity, LoginEvent
 from accounts.models.otp import OtpChallenge, OtpPurpose
 from accounts.models.preferences import UserPreference
 from accounts.models.roles import CustomPermission, PermissionCategory, Role, UserRole
+from accounts.models.security import (
+    ActionTaken,
+    ActivityKind,
+    BlockedIP,
+    SuspiciousActivity,
+    ThreatLevel,
+)
 from accounts.models.session import AuthSession
 from accounts.models.user import AccountStatus, StaffType, SubscriberType, User, UserManager
 
 __all__ = [
     "AccountStatus",
+    "ActionTaken",
+    "ActivityKind",
     "AuthSession",
+    "BlockedIP",
     "CustomPermission",
     "LoginActivity",
     "LoginEvent",
@@ -17,6 +27,8 @@ __all__ = [
     "Role",
     "StaffType",
     "SubscriberType",
+    "SuspiciousActivity",
+    "ThreatLevel",
     "User",
     "UserManager",
     "UserPreference",

@@ -13,6 +13,7 @@ from accounts.errors import (
 )
 from accounts.models import AccountStatus, LoginEvent, OtpChallenge, OtpPurpose, User
 from accounts.selectors import Identifier, user_by_identifier
+from accounts.services import security
 from accounts.services.activity import auth_event_record
 from accounts.services.otp import latest_open_challenge, otp_issue, otp_verify
 from accounts.services.sessions import IssuedTokens, session_start
@@ -39,7 +40,16 @@ def _client_ip() -> str:
     return request_context.current().ip or "unknown"
 
 
+def _refuse_blocked_address() -> None:
+    until = security.ip_blocked_until(request_context.current().ip)
+    if until is not None:
+        raise AccountUnavailable(
+            f"Sign-in from this address is blocked until {until.isoformat()}.", code="ip_blocked"
+        )
+
+
 def _guard(key: str) -> None:
+    _refuse_blocked_address()
     ip = _client_ip()
     wait = max(
         ratelimit.locked_for(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{ip}"),
@@ -61,6 +71,9 @@ def _fail(*, key: str, user: User | None, reason: str) -> None:
         )
         ratelimit.hit(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{ip}")
         ratelimit.hit(FAILURES_PER_IP, ip)
+        security.security_after_failed_login(
+            identifier=key, user=user, ip=request_context.current().ip
+        )
         if ratelimit.hit(FAILURES_PER_IDENTIFIER, key) and user is not None:
             auth_event_record(
                 event=LoginEvent.LOCKED_OUT,
@@ -78,6 +91,9 @@ def _refuse_unavailable(user: User, key: str) -> None:
     """Refuse accounts that may not sign in now; a deactivated one may, to reactivate."""
     if user.is_active or user.status == AccountStatus.DEACTIVATED:
         return
+    if user.status == AccountStatus.BLOCKED:
+        with transaction.atomic(durable=True):
+            security.security_blocked_access(user=user, ip=request_context.current().ip)
     if user.status == AccountStatus.PENDING_APPROVAL:
         error = AccountUnavailable(
             "This account is waiting for approval.", code="account_pending_approval"
@@ -153,6 +169,7 @@ def login_request_phone_code(*, mobile: str) -> OtpChallenge:
     with two-factor sign-in get nothing here: a code alone would skip their
     password.
     """
+    _refuse_blocked_address()
     ratelimit.consume(PHONE_CODES_PER_NUMBER, mobile)
     ratelimit.consume(PHONE_CODES_PER_IP, _client_ip())
     user = User.objects.filter(mobile=mobile).first()

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.errors import OtpError
 from accounts.models import LoginEvent, OtpChallenge, OtpPurpose, User
 from accounts.services.activity import auth_event_record
+from accounts.services.security import security_after_otp_failure
 from audit import context as request_context
 
 CODE_DIGITS = 6
@@ -123,6 +124,10 @@ def _check_and_record(challenge_id, code: str, purposes: set[str]) -> tuple[OtpC
         identifier=_identifier(challenge),
         reason=challenge.purpose if outcome == "ok" else outcome,
     )
+    if outcome != "ok":
+        security_after_otp_failure(
+            ip=request_context.current().ip, user=challenge.user, identifier=_identifier(challenge)
+        )
     return challenge, outcome
 
 

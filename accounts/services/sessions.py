@@ -13,6 +13,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from accounts.errors import SessionEnded
 from accounts.models import AuthSession, LoginEvent, User
 from accounts.services.activity import auth_event_record
+from accounts.services.security import security_after_login
 from accounts.useragent import describe
 from audit import context as request_context
 from audit.services import audit_record
@@ -73,6 +74,7 @@ def session_start(*, user: User, remember_me: bool = False, identifier: str = ""
         session.save(force_insert=True)
         user.last_login = now
         user.save(update_fields=["last_login"])
+        security_after_login(user=user, ip=ctx.ip, device=client.device, browser=client.browser)
         auth_event_record(
             event=LoginEvent.LOGIN_SUCCEEDED,
             success=True,
