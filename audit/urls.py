@@ -3,4 +3,3 @@ from audit.views import urlpatterns as audit_routes
 app_name = "audit"
 
 urlpatterns = [*audit_routes]
-from audit.views_system import urlpatterns as _system; urlpatterns += _system

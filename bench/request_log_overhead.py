@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
+import django
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # The bench sends far more requests than the API rate limits allow one user.
 os.environ["THROTTLE_USER"] = os.environ["THROTTLE_ANON"] = "100000000/hour"
-
-import django  # noqa: E402
 
 django.setup()
 
