@@ -147,6 +147,9 @@ def role_assign(
     """Give `user` the role: within the actor's level and the role's cap."""
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": ["Must be in the future."]})
+    if user.pk == actor.pk and not actor.is_superuser:
+        # Levels bound what one hands to others; a role for oneself would be self-promotion.
+        raise PermissionDenied("You cannot assign a role to yourself.")
     with transaction.atomic():
         # The role row is the lock that makes the cap hold under concurrent grants.
         role = Role.objects.select_for_update().get(pk=role.pk)
@@ -208,10 +211,17 @@ def role_revoke(*, actor: User, user: User, role: Role, reason: str = "") -> Use
 def role_change(
     *, actor: User, user: User, role: Role, reason: str = ""
 ) -> tuple[list[str], UserRole]:
-    """Make `role` the user's only role: the others are revoked, all or nothing."""
+    """Make `role` the user's only role: the others are revoked, all or nothing.
+
+    Returns the names of the revoked roles, highest level first, and the assignment.
+    """
     with transaction.atomic():
         previous = list(
-            UserRole.objects.active().filter(user=user).exclude(role=role).select_related("role")
+            UserRole.objects.active()
+            .filter(user=user)
+            .exclude(role=role)
+            .select_related("role")
+            .order_by("-role__role_level", "role__name")
         )
         for assignment in sorted(previous, key=lambda a: a.role_id):
             role_revoke(
