@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from billing.views.dashboard import DashboardStatsView
 from billing.views.locations import (
     DistrictThanaListView,
     DistrictViewSet,
@@ -23,5 +24,6 @@ urlpatterns = [
         "district-thanas",
     ),
     *api_path("locations/summary/", LocationSummaryView.as_view(), "location-summary"),
+    *api_path("dashboard/stats/", DashboardStatsView.as_view(), "dashboard-stats"),
     path("", include(router.urls)),
 ]
