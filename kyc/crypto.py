@@ -146,8 +146,13 @@ def decrypt(token: str, *, context: str) -> str:
     return plaintext.decode("utf-8")
 
 
+def active_key_id() -> str:
+    """The id of the key new values are encrypted under (what rotation moves everything to)."""
+    return _active_key_id(_encryption_keys())
+
+
 def needs_rotation(token: str) -> bool:
-    return key_id_of(token) != _active_key_id(_encryption_keys())
+    return key_id_of(token) != active_key_id()
 
 
 def reencrypt(token: str, *, context: str) -> str:

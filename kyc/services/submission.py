@@ -1,0 +1,176 @@
+"""Submitting each KYC document: validate, seal, store, send the confirmation code."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from accounts.models import User
+from kyc import crypto, validators, vault
+from kyc.models import AadhaarVault, BankAccountType, BusinessType, Gender, KycKind, KycRecord
+from kyc.services.steps import (
+    FieldErrors,
+    Submission,
+    choice_of,
+    clean_name,
+    current_for_update,
+    ensure_unclaimed,
+    past_date,
+    save_and_send,
+    submission_start,
+)
+
+
+def submit_aadhaar(
+    *,
+    user: User,
+    aadhaar_number: str,
+    name: str,
+    dob: datetime.date,
+    gender: str = "",
+    address: str = "",
+) -> Submission:
+    submission_start(user)
+    errors = FieldErrors()
+    number = errors.check("aadhaar_number", validators.normalize_aadhaar, aadhaar_number)
+    name = errors.check("name", clean_name, name)
+    errors.check("dob", validators.validate_adult_dob, dob)
+    if gender:
+        errors.check("gender", choice_of(Gender), gender)
+    errors.raise_if_any()
+
+    with transaction.atomic():
+        current = current_for_update(user, KycKind.AADHAAR)
+        existing = AadhaarVault.objects.filter(blind_index=vault.aadhaar_index(number)).first()
+        if existing is not None:
+            ensure_unclaimed(
+                user=user,
+                kind=KycKind.AADHAAR,
+                holds=Q(aadhaar_ref=existing),
+                label="Aadhaar number",
+            )
+        record = KycRecord(
+            user=user,
+            kind=KycKind.AADHAAR,
+            holder_name=name,
+            dob=dob,
+            gender=gender,
+            address=address.strip(),
+            aadhaar_ref=existing or vault.vault_store(number),
+            number_masked=crypto.mask_aadhaar(number),
+        )
+        return save_and_send(user=user, record=record, current=current)
+
+
+def submit_pan(*, user: User, pan_number: str, name: str, dob: datetime.date) -> Submission:
+    submission_start(user)
+    errors = FieldErrors()
+    pan = errors.check("pan_number", validators.normalize_pan, pan_number)
+    name = errors.check("name", clean_name, name)
+    errors.check("dob", validators.validate_adult_dob, dob)
+    errors.raise_if_any()
+
+    sealed = vault.seal(pan, context=vault.PAN_CONTEXT)
+    with transaction.atomic():
+        current = current_for_update(user, KycKind.PAN)
+        ensure_unclaimed(
+            user=user, kind=KycKind.PAN, holds=Q(number_index=sealed.index), label="PAN"
+        )
+        record = KycRecord(
+            user=user,
+            kind=KycKind.PAN,
+            holder_name=name,
+            dob=dob,
+            number_ciphertext=sealed.ciphertext,
+            number_key_id=sealed.key_id,
+            number_index=sealed.index,
+            number_masked=crypto.mask_pan(pan),
+            pan_holder_type=validators.pan_holder_type(pan),
+        )
+        return save_and_send(user=user, record=record, current=current)
+
+
+def submit_business(
+    *,
+    user: User,
+    business_name: str,
+    business_type: str,
+    registration_number: str = "",
+    registration_date: datetime.date | None = None,
+    gst_number: str = "",
+    address: str = "",
+) -> Submission:
+    submission_start(user)
+    errors = FieldErrors()
+    business_name = errors.check("business_name", clean_name, business_name)
+    errors.check("business_type", choice_of(BusinessType), business_type)
+    errors.check("registration_date", past_date, registration_date)
+    gstin = errors.check("gst_number", validators.normalize_gstin, gst_number) if gst_number else ""
+    errors.raise_if_any()
+
+    record = KycRecord(
+        user=user,
+        kind=KycKind.BUSINESS,
+        holder_name=business_name,
+        business_type=business_type,
+        registration_number=registration_number.strip(),
+        registration_date=registration_date,
+        address=address.strip(),
+    )
+    if gstin:
+        sealed = vault.seal(gstin, context=vault.GSTIN_CONTEXT)
+        record.number_ciphertext = sealed.ciphertext
+        record.number_key_id = sealed.key_id
+        record.number_index = sealed.index
+        record.number_masked = crypto.mask_gstin(gstin)
+        record.gstin_pan_index = vault.pan_index(validators.gstin_pan(gstin))
+    with transaction.atomic():
+        current = current_for_update(user, KycKind.BUSINESS)
+        return save_and_send(user=user, record=record, current=current)
+
+
+def submit_bank(
+    *,
+    user: User,
+    account_holder_name: str,
+    account_number: str,
+    ifsc_code: str,
+    bank_name: str = "",
+    account_type: str = BankAccountType.SAVINGS,
+) -> Submission:
+    submission_start(user)
+    errors = FieldErrors()
+    holder = errors.check("account_holder_name", clean_name, account_holder_name)
+    account = errors.check("account_number", validators.normalize_bank_account, account_number)
+    ifsc = errors.check("ifsc_code", validators.normalize_ifsc, ifsc_code)
+    errors.check("account_type", choice_of(BankAccountType), account_type)
+    errors.raise_if_any()
+
+    sealed = vault.seal(
+        account,
+        context=vault.BANK_ACCOUNT_CONTEXT,
+        index_value=vault.bank_account_index_value(ifsc, account),
+    )
+    with transaction.atomic():
+        current = current_for_update(user, KycKind.BANK)
+        ensure_unclaimed(
+            user=user,
+            kind=KycKind.BANK,
+            holds=Q(number_index=sealed.index),
+            label="bank account",
+        )
+        record = KycRecord(
+            user=user,
+            kind=KycKind.BANK,
+            holder_name=holder,
+            number_ciphertext=sealed.ciphertext,
+            number_key_id=sealed.key_id,
+            number_index=sealed.index,
+            number_masked=crypto.mask_account_number(account),
+            ifsc=ifsc,
+            bank_name=bank_name.strip(),
+            account_type=account_type,
+        )
+        return save_and_send(user=user, record=record, current=current)
