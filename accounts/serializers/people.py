@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import extensions
 from accounts.models import LoginActivity, StaffType, User, UserRole
 from accounts.phone import national_number
 from accounts.serializers.auth import PASSWORD, MobileField
@@ -192,13 +193,18 @@ class MyProfileSerializer(serializers.ModelSerializer):
         return national_number(user.mobile) if user.mobile else None
 
     def get_kyc_status(self, user: User) -> str | None:
-        return kyc_status_of(user)
+        return kyc_status_of(user, self.context)
 
 
-def kyc_status_of(user: User) -> str | None:
-    """The KYC app's verdict, reached through its reverse relation (accounts imports nothing of it)."""
-    summary = getattr(user, "kyc_summary", None)
-    return getattr(summary, "status", None)
+def kyc_status_of(user: User, context: dict | None = None) -> str | None:
+    """The KYC app's verdict, through the provider it registers (accounts imports nothing of it).
+
+    List views put the statuses of a whole page in the context, fetched at once.
+    """
+    known = (context or {}).get("kyc_statuses")
+    if known is not None:
+        return known.get(user.pk)
+    return extensions.kyc_statuses([user.pk]).get(user.pk)
 
 
 class UpdateProfileSerializer(serializers.Serializer):
@@ -284,7 +290,7 @@ class AdminUserRowSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_kyc_status(self, user: User) -> str | None:
-        return kyc_status_of(user)
+        return kyc_status_of(user, self.context)
 
 
 class AdminUserDetailSerializer(AdminUserRowSerializer):

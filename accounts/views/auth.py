@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import extensions
 from accounts.models import OtpChallenge
 from accounts.selectors import identifier_parse
 from accounts.serializers import auth as s
@@ -317,7 +318,10 @@ class OtpVerifyView(PublicView):
     )
     def post(self, request: Request) -> Response:
         data = _input(s.OtpVerifySerializer, request)
-        otp_verify(request_id=data["request_id"], code=data["otp"], purposes={data["purpose"]})
+        challenge = otp_verify(
+            request_id=data["request_id"], code=data["otp"], purposes={data["purpose"]}
+        )
+        extensions.announce_otp_verified(challenge_id=str(challenge.pk), purpose=challenge.purpose)
         return Response({"verified": True, "message": "OTP verified successfully."})
 
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import extensions
 from accounts.models import AccountStatus, AuthSession, LoginEvent, Role, User
 from accounts.permissions import IsActiveUser
 from accounts.selectors import (
@@ -222,6 +223,12 @@ class AdminUserListView(ListAPIView):
                 )
             queryset = queryset.filter(status=status)
         return queryset
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        statuses = extensions.kyc_statuses(user.pk for user in page)
+        rows = self.get_serializer(page, many=True, context={"kyc_statuses": statuses})
+        return self.get_paginated_response(rows.data)
 
     @extend_schema(
         tags=["admin: users"],

@@ -1,0 +1,38 @@
+"""Where apps that build on accounts plug in what accounts shows or announces.
+
+Accounts depends on no app above it. Apps such as kyc register, when they
+start, the functions accounts should call: this keeps the dependency pointing
+one way while the seeds' user replies still show a KYC status.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+
+_kyc_status_provider: Callable[[Iterable[int]], dict[int, str]] | None = None
+_otp_listeners: dict[str, list[Callable[[str], None]]] = {}
+
+
+def register_kyc_status_provider(provider: Callable[[Iterable[int]], dict[int, str]]) -> None:
+    global _kyc_status_provider
+    _kyc_status_provider = provider
+
+
+def kyc_statuses(user_ids: Iterable[int]) -> dict[int, str]:
+    """KYC status per user id, in one call; empty when no KYC app is installed."""
+    ids = list(user_ids)
+    if _kyc_status_provider is None or not ids:
+        return {}
+    return _kyc_status_provider(ids)
+
+
+def register_otp_verified_listener(purpose_prefix: str, listener: Callable[[str], None]) -> None:
+    """Call `listener(challenge_id)` after commit whenever a code of such a purpose is verified."""
+    _otp_listeners.setdefault(purpose_prefix, []).append(listener)
+
+
+def announce_otp_verified(*, challenge_id: str, purpose: str) -> None:
+    for prefix, listeners in _otp_listeners.items():
+        if purpose.startswith(prefix):
+            for listener in listeners:
+                transaction.on_commit(lambda fn=listener: fn(challenge_id), robust=True)
