@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var
 
 WORKDIR /app
+# pg_dump and pg_restore for the backup endpoints; their major version must be
+# at least the server's (docker-compose.yml runs PostgreSQL 15 to match).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system app && useradd --system --gid app --home /app app
 
 COPY requirements.txt .

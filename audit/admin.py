@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+import audit.backups.admin  # noqa: F401  (registers the backup pages)
 from audit.models import AuditEvent
 
 

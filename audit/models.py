@@ -117,3 +117,7 @@ class ApiRequestLog(models.Model):
         return f"{self.method} {self.path} {self.status_code}"
 
 
+# Backups keep their models in their own module; importing them here registers them.
+from audit.models_backup import Backup, BackupRestore  # noqa: E402
+
+__all__ = ["ApiRequestLog", "AuditChainAnchor", "AuditEvent", "Backup", "BackupRestore"]
