@@ -1,3 +1,5 @@
+from reports.views import urlpatterns as report_routes
+
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [*report_routes]

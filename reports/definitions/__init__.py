@@ -1,0 +1,3 @@
+"""Every report, declared once. Importing this package registers them all."""
+
+from reports.definitions import people, system  # noqa: F401

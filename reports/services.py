@@ -1,0 +1,82 @@
+"""Background exports: queued by the report view, written by a Celery task."""
+
+import csv
+import io
+import logging
+import tempfile
+
+from django.core.files.base import File
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from config.export import escape_cell
+from reports import engine
+from reports.models import ExportStatus, ReportExport
+from reports.registry import REGISTRY
+
+logger = logging.getLogger(__name__)
+
+
+def export_queue(*, report_slug: str, body: dict, user) -> ReportExport:
+    from reports.tasks import run_export
+
+    with transaction.atomic():
+        export = ReportExport.objects.create(
+            report=report_slug,
+            export_type=body.get("export_type", "csv"),
+            request_body=body,
+            requested_by=user,
+        )
+        export_id = str(export.pk)
+        transaction.on_commit(lambda: run_export.delay(export_id))
+    return export
+
+
+def export_run(*, export_id: str) -> ReportExport | None:
+    """Write the file of a queued export once; a second run finds it taken and does nothing."""
+    claimed = ReportExport.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.RUNNING
+    )
+    if not claimed:
+        return None
+    export = ReportExport.objects.select_related("requested_by").get(pk=export_id)
+    report = REGISTRY[export.report]
+    try:
+        request = engine.ReportRequest(report, export.request_body)
+        rows = engine.queryset_for(report, request, export.requested_by)
+        name = engine.filename(report, export.export_type)
+        if export.export_type == "xlsx":
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as spool:
+                engine.write_xlsx(report, request, rows, spool.name)
+                spool.seek(0)
+                export.file.save(name, File(spool), save=False)
+        else:
+            # Written to a temporary file row by row, so memory stays flat however large.
+            with tempfile.TemporaryFile("w+b") as spool:
+                text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
+                writer = csv.writer(text)
+                writer.writerow([column.key for column in report.columns])
+                for row in engine.iter_rows(report, request, rows):
+                    writer.writerow([escape_cell(cell) for cell in row])
+                text.flush()
+                spool.seek(0)
+                export.file.save(name, File(spool), save=False)
+                text.detach()
+        export.rows = rows.count()
+        export.status = ExportStatus.COMPLETED
+    except Exception as exc:
+        logger.exception("Export %s failed", export_id)
+        export.status = ExportStatus.FAILED
+        export.error = type(exc).__name__
+    export.completed_at = timezone.now()
+    export.save(update_fields=["file", "rows", "status", "error", "completed_at"])
+    if export.requested_by.email:
+        verdict = "is ready to download" if export.status == ExportStatus.COMPLETED else "failed"
+        send_mail(
+            f"Your {report.title} export {verdict}",
+            f"The {report.title} export you asked for {verdict}. Export id: {export.pk}.",
+            None,
+            [export.requested_by.email],
+        )
+    return export
