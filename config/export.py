@@ -29,7 +29,9 @@ def csv_rows(header: Sequence[str], rows: Iterable[Sequence]) -> Iterator[str]:
         yield writer.writerow([escape_cell(cell) for cell in row])
 
 
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def csv_response(
+    filename: str, header: Sequence[str], rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
     """A CSV download produced row by row: memory stays flat however many rows there are."""
     response = StreamingHttpResponse(csv_rows(header, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
