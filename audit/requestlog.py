@@ -60,14 +60,14 @@ def clean_body(raw: bytes, content_type: str) -> str:
     return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "…[truncated]"
 
 
-def clean_response(raw: bytes, content_type: str) -> str:
+def clean_response(raw: bytes, content_type: str, truncated: bool = False) -> str:
     """Responses are cleaned by pattern only: our replies already mask identity numbers."""
     if not raw:
         return ""
     if not content_type.startswith(_TEXT_TYPES):
         return f"<{len(raw)} bytes of {content_type or 'unknown type'}>"
     text = redact(raw.decode("utf-8", errors="replace"))
-    return text if len(text) <= BODY_LIMIT else text[:BODY_LIMIT] + "…[truncated]"
+    return text + "…[truncated]" if truncated else text
 
 
 class _Writer:
@@ -134,7 +134,12 @@ def record(request, response, duration_ms: float, request_body: str) -> None:
     # capped copy of its bytes is taken here.
     raw_response = b""
     if not getattr(response, "streaming", False):
-        raw_response = (response.content[: BODY_LIMIT * 4], response.get("Content-Type", ""))
+        content = response.content
+        raw_response = (
+            content[:BODY_LIMIT],
+            response.get("Content-Type", ""),
+            len(content) > BODY_LIMIT,
+        )
     writer.add(
         {
             "created_at": datetime.now(tz=UTC),
