@@ -8,8 +8,8 @@ import logging
 import re
 
 _PATTERNS = [
-    # JSON Web Tokens: three base64url parts, the first one a JSON header.
-    (re.compile(r"eyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]*"), "[REDACTED-JWT]"),
+    # JSON Web Tokens (base64url parts, the first a JSON header), whole or cut short.
+    (re.compile(r"eyJ[\w-]{5,}(?:\.[\w-]*){0,2}"), "[REDACTED-JWT]"),
     # Bearer credentials in a header dump.
     (re.compile(r"(?i)(bearer\s+)[\w.~+/=-]+"), r"\1[REDACTED]"),
     # key=value or "key": "value" pairs whose key names a secret. The pattern

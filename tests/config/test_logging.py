@@ -58,3 +58,7 @@ def test_filter_rewrites_records_that_carry_secrets():
     RedactSecretsFilter().filter(record)
     assert "p@ss-w0rd!" not in record.getMessage()
     assert record.getMessage().startswith("user a password=")
+
+
+def test_a_token_cut_short_is_still_redacted():
+    assert redact('{"access": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOi') == '{"access": "[REDACTED-JWT]'
