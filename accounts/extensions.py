@@ -36,3 +36,16 @@ def announce_otp_verified(*, challenge_id: str, purpose: str) -> None:
         if purpose.startswith(prefix):
             for listener in listeners:
                 transaction.on_commit(lambda fn=listener: fn(challenge_id), robust=True)
+
+
+_referral_listeners: list[Callable[[int], None]] = []
+
+
+def register_referral_listener(listener: Callable[[int], None]) -> None:
+    """Call `listener(referee_id)` after commit when someone registers with a referee code."""
+    _referral_listeners.append(listener)
+
+
+def announce_referral(*, referee_id: int) -> None:
+    for listener in _referral_listeners:
+        transaction.on_commit(lambda fn=listener: fn(referee_id), robust=True)

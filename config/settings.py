@@ -255,7 +255,7 @@ CORS_ALLOW_HEADERS = (
     "x-request-id",
     "x-csrftoken",
 )
-CORS_EXPOSE_HEADERS = ("x-request-id", "retry-after")
+CORS_EXPOSE_HEADERS = ("x-request-id", "retry-after", "idempotent-replayed")
 
 # --- Background work ----------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

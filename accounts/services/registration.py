@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts import extensions
 from accounts.errors import OtpError
 from accounts.models import (
     AccountStatus,
@@ -159,6 +160,8 @@ def profile_register(*, user: User, name: str, email: str | None, referee_code: 
         user.save(
             update_fields=["first_name", "last_name", "email", "referred_by", "referral_code"]
         )
+        if referrer is not None:
+            extensions.announce_referral(referee_id=user.pk)
         audit_record(
             action="accounts.profile_registered",
             actor=user,

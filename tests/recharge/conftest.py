@@ -1,0 +1,132 @@
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import SubscriberType, User
+from recharge.models import (
+    LedgerEntry,
+    Offer,
+    OfferType,
+    Plan,
+    PlanGroup,
+    Transaction,
+    TxnCategory,
+    TxnSource,
+    TxnStatus,
+    TxnType,
+    Wallet,
+)
+from recharge.services.wallet import wallet_credit
+from tests.factories import UserFactory
+
+
+def assert_ledger_consistent() -> None:
+    """Every wallet's balance is the sum of its entries, and nothing is below zero."""
+    for wallet in Wallet.objects.all():
+        total = LedgerEntry.objects.filter(wallet=wallet).aggregate(s=Sum("amount"))["s"]
+        total = Decimal(total or 0).quantize(Decimal("0.01"))
+        assert wallet.balance == total, (wallet.pk, wallet.balance, total)
+        assert wallet.balance >= 0
+        last = LedgerEntry.objects.filter(wallet=wallet).order_by("-pk").first()
+        if last is not None:
+            assert last.balance_after == wallet.balance
+    assert not LedgerEntry.objects.filter(balance_after__lt=0).exists()
+
+
+def fund(user: User, amount: str) -> Decimal:
+    """Put money in a user's wallet the way a successful top-up does."""
+    txn = Transaction.objects.create(
+        user=user,
+        category=TxnCategory.WALLET,
+        txn_type=TxnType.CREDIT,
+        amount=Decimal(amount),
+        source=TxnSource.WALLET_TOPUP,
+        status=TxnStatus.SUCCESS,
+        payment_method="UPI",
+    )
+    return wallet_credit(user_id=user.pk, amount=Decimal(amount), txn=txn).balance_after
+
+
+def balance_of(user: User) -> Decimal:
+    return Wallet.objects.filter(user=user).values_list("balance", flat=True).first() or Decimal(
+        "0.00"
+    )
+
+
+def grant(user: User, *codenames: str) -> User:
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def on_postgres():
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks, SKIP LOCKED, real concurrency)")
+
+
+@pytest.fixture
+def subscriber() -> User:
+    return UserFactory(
+        username="asha", mobile="+919876543210", subscriber_type=SubscriberType.PREPAID
+    )
+
+
+@pytest.fixture
+def other_subscriber() -> User:
+    return UserFactory(
+        username="ben", mobile="+919812345678", subscriber_type=SubscriberType.PREPAID
+    )
+
+
+@pytest.fixture
+def staff() -> User:
+    return UserFactory(username="ops", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def group() -> PlanGroup:
+    return PlanGroup.objects.create(group_name="Data Packs")
+
+
+@pytest.fixture
+def plan(group) -> Plan:
+    return Plan.objects.create(
+        plan_name="1.5GB/day 84d", validity=84, price=Decimal("699.00"), group=group
+    )
+
+
+@pytest.fixture
+def cheap_plan(group) -> Plan:
+    return Plan.objects.create(
+        plan_name="1GB 28d", validity=28, price=Decimal("100.00"), group=group
+    )
+
+
+@pytest.fixture
+def offer_type() -> OfferType:
+    return OfferType.objects.create(offer_type_name="Festive Offer")
+
+
+@pytest.fixture
+def make_offer(offer_type):
+    def _make(**fields) -> Offer:
+        eligible = fields.pop("eligible_plans", [])
+        now = timezone.now()
+        defaults = {
+            "offer_name": "Diwali 10% OFF",
+            "offer_type": offer_type,
+            "offer_validity": 30,
+            "discount_type": "percentage",
+            "discount_value": Decimal("10.00"),
+            "valid_from": now - timezone.timedelta(days=1),
+            "valid_to": now + timezone.timedelta(days=29),
+        }
+        offer = Offer.objects.create(**{**defaults, **fields})
+        offer.eligible_plans.set(eligible)
+        return offer
+
+    return _make
