@@ -60,7 +60,9 @@ def audit_record(
         "user_agent": ctx.user_agent,
         "request_id": ctx.request_id,
     }
-    with transaction.atomic():
+    # No savepoint: an event belongs to its caller's transaction, and the two
+    # round trips of a savepoint would sit inside the chain's critical section.
+    with transaction.atomic(savepoint=False):
         _lock_chain()
         tail = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
         fields["sequence"] = tail["sequence"] + 1 if tail else 1

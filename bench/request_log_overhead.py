@@ -53,7 +53,9 @@ def main() -> None:
 
         settings.API_LOG_BATCH = 200
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        user = User.objects.create_user(username="bench", email="bench@example.com", password="x" * 12)
+        user = User.objects.create_user(
+            username="bench", email="bench@example.com", password="x" * 12
+        )
         client = Client()
         client.force_login(user)
         paths = ["/api/v1/", "/api/v1/user/profile/my_profile"]

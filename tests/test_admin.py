@@ -54,7 +54,9 @@ def test_admin_assigns_roles_through_the_service(staff_client):
     url = reverse("admin:accounts_userrole_add")
     staff_client.post(url, {"user": first.pk, "role": role.pk, "reason": "shift lead"}, follow=True)
     assert UserRole.objects.active().filter(user=first, role=role).exists()
-    assert AuditEvent.objects.filter(action="accounts.role_assigned", target_id=str(first.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action="accounts.role_assigned", target_id=str(first.pk)
+    ).exists()
     # The cap holds in the admin too.
     staff_client.post(url, {"user": second.pk, "role": role.pk}, follow=True)
     assert not UserRole.objects.filter(user=second).exists()
@@ -63,9 +65,13 @@ def test_admin_assigns_roles_through_the_service(staff_client):
 def test_admin_blocks_and_unblocks(staff_client):
     target = UserFactory()
     url = reverse("admin:accounts_user_changelist")
-    staff_client.post(url, {"action": "block_accounts", "_selected_action": [target.pk]}, follow=True)
+    staff_client.post(
+        url, {"action": "block_accounts", "_selected_action": [target.pk]}, follow=True
+    )
     target.refresh_from_db()
     assert target.status == AccountStatus.BLOCKED
-    staff_client.post(url, {"action": "unblock_accounts", "_selected_action": [target.pk]}, follow=True)
+    staff_client.post(
+        url, {"action": "unblock_accounts", "_selected_action": [target.pk]}, follow=True
+    )
     target.refresh_from_db()
     assert target.status == AccountStatus.ACTIVE
