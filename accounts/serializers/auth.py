@@ -27,12 +27,12 @@ class MobileField(serializers.CharField):
             raise serializers.ValidationError(exc.messages) from exc
 
 
-def _check_password(password: str, user: User | None = None) -> str:
+def validate_new_password(password: str, user: User | None, field: str = "password") -> None:
+    """Django's password validators, reported under the field that carried the password."""
     try:
         validate_password(password, user=user)
     except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from exc
-    return password
+        raise serializers.ValidationError({field: exc.messages}) from exc
 
 
 # --- replies ---------------------------------------------------------------------------------
@@ -189,10 +189,7 @@ class RegisterInitiateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         probe = User(email=attrs["email"], mobile=attrs["mobile"])
-        try:
-            _check_password(attrs["password"], probe)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from exc
+        validate_new_password(attrs["password"], probe)
         return attrs
 
 
@@ -295,10 +292,7 @@ class StaffRegisterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         probe = User(username=attrs["username"], email=attrs.get("email"))
-        try:
-            _check_password(attrs["password"], probe)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from exc
+        validate_new_password(attrs["password"], probe)
         return attrs
 
 

@@ -1,22 +1,12 @@
 """Shapes of the people endpoints: seed 000's profile and admin views, seeds 002/003's users."""
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts import extensions
 from accounts.models import LoginActivity, StaffType, User, UserRole
 from accounts.phone import national_number
-from accounts.serializers.auth import PASSWORD, MobileField
-
-
-def _validated_password(password: str, user: User | None) -> str:
-    try:
-        validate_password(password, user=user)
-    except DjangoValidationError as exc:
-        raise serializers.ValidationError(exc.messages) from exc
-    return password
+from accounts.serializers.auth import PASSWORD, MobileField, validate_new_password
 
 
 class LiveRoleSerializer(serializers.Serializer):
@@ -134,10 +124,7 @@ class StaffUserCreateSerializer(StaffUserWriteSerializer):
         if attrs["password"] != attrs["password_confirm"]:
             raise serializers.ValidationError({"password_confirm": ["The passwords do not match."]})
         probe = User(username=attrs["login_id"], email=attrs.get("email"))
-        try:
-            _validated_password(attrs["password"], probe)
-        except serializers.ValidationError as exc:
-            raise serializers.ValidationError({"password": exc.detail}) from exc
+        validate_new_password(attrs["password"], probe)
         return attrs
 
     def to_service_fields(self) -> dict:
