@@ -1,4 +1,4 @@
-from accounts.views import auth, people, roles, security, subscribers
+from accounts.views import auth, people, roles, security, sessions, subscribers
 from config.routing import api_path
 
 app_name = "accounts"
@@ -30,4 +30,5 @@ urlpatterns = [
     *roles.urlpatterns,
     *subscribers.urlpatterns,
     *security.urlpatterns,
+    *sessions.urlpatterns,
 ]
