@@ -175,6 +175,9 @@ WHITENOISE_USE_FINDERS = True
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Uploaded files are served by the app itself unless a web server or a storage
+# backend does it (the default for a deployment).
+SERVE_MEDIA = env_bool("SERVE_MEDIA", not _deployed)
 
 # --- REST framework -----------------------------------------------------------
 REST_FRAMEWORK = {

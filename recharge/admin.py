@@ -205,3 +205,6 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "key", "status_code", "created_at", "completed_at")
     search_fields = ("key",)
     exclude = ("response_body",)
+
+
+import recharge.notifications.admin  # noqa: E402,F401

@@ -17,4 +17,16 @@ BEAT_SCHEDULE = {
         "task": "recharge.tasks.idempotency_purge",
         "schedule": crontab(minute=17),
     },
+    "recharge-announcements-deliver-due": {
+        "task": "recharge.notifications.tasks.announcements_deliver_due",
+        "schedule": crontab(minute="*"),
+    },
+    "recharge-system-notices-scan": {
+        "task": "recharge.notifications.tasks.system_notices_scan",
+        "schedule": crontab(minute="*/5"),
+    },
+    "recharge-content-orphans-purge": {
+        "task": "recharge.notifications.tasks.content_orphans_purge",
+        "schedule": crontab(hour=3, minute=41),
+    },
 }

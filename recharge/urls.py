@@ -38,3 +38,7 @@ urlpatterns = [
     *api_path("referrals/admin/all", autopay.AdminReferralsView.as_view(), "referrals-admin-all"),
     path("", include(router.urls)),
 ]
+
+from recharge.notifications.urls import urlpatterns as notification_routes  # noqa: E402
+
+urlpatterns += notification_routes

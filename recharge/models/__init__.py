@@ -57,3 +57,4 @@ __all__ = [
     "UserPlanStatus",
     "Wallet",
 ]
+from recharge.notifications.models import *  # noqa: F403

@@ -158,8 +158,10 @@ def test_every_recharge_admin_page_loads_with_data(
     autopay_process_due()
     client.force_login(staff)
     for model, model_admin in admin.site._registry.items():
-        if model._meta.app_label != "recharge":
-            continue
+        if model._meta.app_label != "recharge" or model.__module__.startswith(
+            "recharge.notifications"
+        ):
+            continue  # their admin pages are covered, with data, by the notification tests
         name = model._meta.model_name
         assert (
             client.get(reverse(f"admin:recharge_{name}_changelist"), {"q": "a"}).status_code == 200

@@ -1,0 +1,90 @@
+"""Django admin: announcements, notifications, content and contact messages, to look at.
+
+Writes go through the services (validation, image checks, audit), so these pages
+are read-only; contact messages are resolved by an action that calls the service.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+
+from recharge.notifications.models import (
+    Announcement,
+    ContactMessage,
+    Content,
+    Notification,
+    SystemNotice,
+)
+from recharge.notifications.services.contacts import contact_set_resolved
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "recipient_type",
+        "category",
+        "status",
+        "scheduled_at",
+        "delivered_at",
+        "recipients_count",
+    )
+    list_filter = ("status", "recipient_type", "category")
+    search_fields = ("description",)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ("id", "user", "announcement", "event", "read_at", "created_at")
+    list_filter = ("event",)
+    search_fields = ("user__username", "user__mobile", "description")
+    list_select_related = ("user", "announcement")
+    raw_id_fields = ("user", "announcement")
+
+
+@admin.register(SystemNotice)
+class SystemNoticeAdmin(ReadOnlyAdmin):
+    list_display = ("id", "user", "event", "object_id", "window", "channels", "created_at")
+    list_filter = ("event",)
+    search_fields = ("user__username", "user__mobile")
+    list_select_related = ("user",)
+    raw_id_fields = ("user", "notification")
+
+
+@admin.register(Content)
+class ContentAdmin(ReadOnlyAdmin):
+    list_display = ("id", "content_type", "title", "is_published", "position", "updated_at")
+    list_filter = ("content_type", "is_published")
+    search_fields = ("title", "body")
+
+
+@admin.register(ContactMessage)
+class ContactMessageAdmin(ReadOnlyAdmin):
+    list_display = ("id", "name", "email", "resolved", "resolved_by", "created_at")
+    list_filter = ("resolved",)
+    search_fields = ("name", "email", "description")
+    list_select_related = ("resolved_by",)
+    actions = ("mark_resolved",)
+
+    def has_resolve_permission(self, request) -> bool:
+        return request.user.has_perm("recharge.change_contactmessage")
+
+    @admin.action(description="Mark the selected messages resolved", permissions=["resolve"])
+    def mark_resolved(self, request, queryset):
+        if not self.has_resolve_permission(request):
+            raise PermissionDenied
+        done = 0
+        for contact in queryset.filter(resolved=False).order_by("pk"):
+            contact_set_resolved(actor=request.user, contact=contact, resolved=True)
+            done += 1
+        self.message_user(request, f"Resolved {done} messages.", messages.SUCCESS)

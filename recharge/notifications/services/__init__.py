@@ -1,0 +1,1 @@
+"""Writes of the notifications package, one module per use case."""

@@ -1,0 +1,1 @@
+"""Views of notifications, content and contact messages (seed 004)."""
