@@ -15,12 +15,14 @@ class AuditEventQuerySet(models.QuerySet):
 class AuditEvent(models.Model):
     """One change that matters: who, what, to which object, before and after.
 
-    Each row carries a keyed hash of its own content and of the row before it
-    (`sequence` orders the chain), so an edited, inserted or removed row breaks
-    the chain where `manage.py audit_verify` finds it.
+    An event is written with the change, in its transaction, and sealed into
+    the chain right after commit: it gets its `sequence` and a keyed hash of
+    its content and of the event before it, so an edited, inserted or removed
+    event breaks the chain where `manage.py audit_verify` finds it. Sealing
+    after commit keeps a global lock out of every audited transaction.
     """
 
-    sequence = models.PositiveBigIntegerField(unique=True, editable=False)
+    sequence = models.PositiveBigIntegerField(null=True, unique=True, editable=False)
     created_at = models.DateTimeField(db_index=True, editable=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -39,15 +41,18 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     request_id = models.CharField(max_length=64, blank=True, db_index=True)
-    prev_hash = models.CharField(max_length=64, editable=False)
-    hash = models.CharField(max_length=64, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, null=True, unique=True, editable=False)  # noqa: DJ001
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ("-sequence",)
+        ordering = ("-id",)
         indexes = [
             models.Index(fields=["target_type", "target_id"]),
+            models.Index(
+                fields=["id"], condition=models.Q(hash__isnull=True), name="audit_unsealed"
+            ),
             models.Index(fields=["actor", "created_at"]),
         ]
 

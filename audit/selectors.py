@@ -40,7 +40,7 @@ def audit_events(
         events = events.filter(created_at__gte=_start_of(start_date))
     if end_date:
         events = events.filter(created_at__lt=_start_of(end_date + timedelta(days=1)))
-    return events.order_by("-sequence")
+    return events.order_by("-id")
 
 
 def user_audit_summary(user_id: int, days: int) -> dict:

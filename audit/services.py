@@ -4,24 +4,29 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit import context as request_context
-from audit.chain import GENESIS, event_digest, json_safe
+from audit.chain import GENESIS, HASHED_FIELDS, event_digest, json_safe
 from audit.models import AuditEvent
 from config.logging import redact_mapping
 
-# Arbitrary constant naming the advisory lock that serialises the chain.
+# Arbitrary constant naming the advisory lock that serialises the sealer.
 _CHAIN_LOCK_ID = 0x41554454  # "AUDT"
+SEAL_BATCH = 1000
 
 
-def _lock_chain() -> None:
-    """Serialise writers of the chain until the surrounding transaction ends.
+def _lock_chain(*, wait: bool = True) -> bool:
+    """Serialise sealers until the surrounding transaction ends.
 
-    Each event links to the one before it, so two transactions must not both
-    read the same tail. On PostgreSQL a transaction-scoped advisory lock does
-    this; SQLite already serialises write transactions.
+    Only the sealer takes this lock: audited transactions never wait on it.
+    On SQLite, write transactions are serialised already.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+        return cursor.fetchone()[0]
 
 
 def audit_record(
@@ -40,36 +45,84 @@ def audit_record(
 
     `before` and `after` are redacted of secrets whatever the caller passes.
     IP, user agent and request id come from the current request unless given.
+    The event is sealed into the hash chain once the transaction commits.
     """
     ctx = context or request_context.current()
     if target is not None:
         target_type = target_type or target._meta.label_lower
         target_id = target_id or target.pk
     actor_pk = getattr(actor, "pk", None)
-    fields = {
-        "created_at": timezone.now(),
-        "actor_id": actor_pk,
-        "actor_label": str(actor)[:255] if actor_pk is not None else "",
-        "action": action,
-        "target_type": target_type,
-        "target_id": "" if target_id in (None, "") else str(target_id),
-        "description": description,
-        "before": json_safe(redact_mapping(before)),
-        "after": json_safe(redact_mapping(after)),
-        "ip": ctx.ip,
-        "user_agent": ctx.user_agent,
-        "request_id": ctx.request_id,
-    }
-    # No savepoint: an event belongs to its caller's transaction, and the two
-    # round trips of a savepoint would sit inside the chain's critical section.
-    with transaction.atomic(savepoint=False):
-        _lock_chain()
-        tail = AuditEvent.objects.order_by("-sequence").values("sequence", "hash").first()
-        fields["sequence"] = tail["sequence"] + 1 if tail else 1
-        prev_hash = tail["hash"] if tail else GENESIS
-        return AuditEvent.objects.create(
-            **fields, prev_hash=prev_hash, hash=event_digest(fields, prev_hash)
-        )
+    event = AuditEvent.objects.create(
+        created_at=timezone.now(),
+        actor_id=actor_pk,
+        actor_label=str(actor)[:255] if actor_pk is not None else "",
+        action=action,
+        target_type=target_type,
+        target_id="" if target_id in (None, "") else str(target_id),
+        description=description,
+        before=json_safe(redact_mapping(before)),
+        after=json_safe(redact_mapping(after)),
+        ip=ctx.ip,
+        user_agent=ctx.user_agent,
+        request_id=ctx.request_id,
+    )
+    transaction.on_commit(_seal_after_commit, robust=True)
+    return event
+
+
+def _seal_after_commit() -> None:
+    # If another sealer holds the lock it may have missed this event; the
+    # periodic job (audit/schedules.py) picks up whatever is left.
+    audit_seal(wait=False)
+
+
+def audit_seal(*, wait: bool = True) -> int:
+    """Give every committed, unsealed event its place in the chain; returns how many.
+
+    Events are sealed in the order of their ids, each linked to the hash of
+    the one before. With `wait` off, a sealer already at work is left to it.
+    """
+    from audit.models import AuditChainAnchor
+
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            if not _lock_chain(wait=wait):
+                return sealed
+            tail = (
+                AuditEvent.objects.filter(sequence__isnull=False)
+                .order_by("-sequence")
+                .values("sequence", "hash")
+                .first()
+            )
+            if tail is None:
+                anchor = AuditChainAnchor.objects.order_by("-sequence").first()
+                tail = {"sequence": anchor.sequence, "hash": anchor.hash} if anchor else None
+            sequence = tail["sequence"] if tail else 0
+            prev_hash = tail["hash"] if tail else GENESIS
+            rows = list(
+                AuditEvent.objects.filter(hash__isnull=True)
+                .order_by("id")
+                .values("id", *[f for f in HASHED_FIELDS if f != "sequence"])[:SEAL_BATCH]
+            )
+            if not rows:
+                return sealed
+            updates = []
+            for row in rows:
+                sequence += 1
+                row["sequence"] = sequence
+                digest = event_digest(row, prev_hash)
+                updates.append((sequence, prev_hash, digest, row["id"]))
+                prev_hash = digest
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    "UPDATE audit_auditevent SET sequence = %s, prev_hash = %s, hash = %s "
+                    "WHERE id = %s AND hash IS NULL",
+                    updates,
+                )
+            sealed += len(updates)
+            if len(rows) < SEAL_BATCH:
+                return sealed
 
 
 def audit_prune(*, before) -> int:
@@ -81,9 +134,10 @@ def audit_prune(*, before) -> int:
     """
     from audit.models import AuditChainAnchor
 
+    audit_seal()
     with transaction.atomic():
         _lock_chain()
-        old = AuditEvent.objects.filter(created_at__lt=before)
+        old = AuditEvent.objects.filter(created_at__lt=before, sequence__isnull=False)
         last = old.order_by("-sequence").values("sequence", "hash").first()
         if last is None:
             return 0

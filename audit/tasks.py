@@ -1,8 +1,15 @@
-"""Background jobs of the audit app: database backups and restores."""
+"""Background jobs of the audit app: sealing the chain, database backups and restores."""
 
 from celery import shared_task
 
 from audit.backups import restores, services
+from audit.services import audit_seal
+
+
+@shared_task(ignore_result=True)
+def audit_seal_task() -> None:
+    """Seal events that the after-commit sealing left behind."""
+    audit_seal()
 
 
 @shared_task(ignore_result=True)

@@ -79,7 +79,7 @@ class AuditExportView(APIView):
     def get(self, request: Request):
         query = _query(s.ExportQuerySerializer, request)
         query.pop("format")
-        events = selectors.audit_events(**query).order_by("sequence")
+        events = selectors.audit_events(**query).order_by("id")
         rows = (
             (
                 e["sequence"],

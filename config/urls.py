@@ -1,11 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from config.routing import api_path
-from config.views import ApiIndexView, healthz
+from config.views import ApiIndexView, healthz, media_file
 
 api_v1 = [
     *api_path("", ApiIndexView.as_view(), name="api-index"),
@@ -35,9 +34,5 @@ handler500 = "config.views.server_error"
 
 if settings.SERVE_MEDIA:
     urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.*)$", media_file, name="media")
     ]

@@ -1,8 +1,10 @@
 """API-wide views: the index, liveness, and Django-level error pages."""
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views import defaults
+from django.views.static import serve
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
@@ -69,6 +71,11 @@ class ApiIndexView(APIView):
 def healthz(request):
     """Liveness for load balancers: answers when the process serves, reveals nothing."""
     return JsonResponse({"status": "ok"})
+
+
+def media_file(request, path: str):
+    """An uploaded file, for deployments that let the app serve them (`SERVE_MEDIA`)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def _wants_json(request) -> bool:

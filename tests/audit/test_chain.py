@@ -8,15 +8,16 @@ from django.db import close_old_connections, connection, transaction
 
 from audit.chain import GENESIS, verify_chain
 from audit.models import AuditEvent
-from audit.services import audit_record
+from audit.services import audit_record, audit_seal
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def record_events(count: int) -> list[AuditEvent]:
+    """Events as a committed transaction leaves them: written, then sealed."""
     actor = UserFactory()
-    return [
+    events = [
         audit_record(
             action="test.changed",
             actor=actor,
@@ -27,6 +28,8 @@ def record_events(count: int) -> list[AuditEvent]:
         )
         for i in range(count)
     ]
+    audit_seal()
+    return [AuditEvent.objects.get(pk=event.pk) for event in events]
 
 
 def tamper(sql: str, params: list) -> None:
@@ -36,6 +39,26 @@ def tamper(sql: str, params: list) -> None:
             # A database superuser can switch triggers off; the chain must still tell.
             cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
+
+
+def test_events_are_written_unsealed_and_sealed_after_commit():
+    event = audit_record(action="test.pending")
+    assert event.sequence is None and event.hash is None
+    assert verify_chain().checked == 0  # nothing sealed, nothing to check yet
+    assert audit_seal() == 1
+    event.refresh_from_db()
+    assert event.sequence == 1 and event.prev_hash == GENESIS and len(event.hash) == 64
+    assert audit_seal() == 0
+
+
+def test_a_committed_request_seals_its_events(api_client):
+    from tests.factories import DEFAULT_PASSWORD
+
+    UserFactory(username="sealme")
+    api_client.post("/api/v1/auth/login", {"login_id": "sealme", "password": DEFAULT_PASSWORD})
+    assert AuditEvent.objects.exists()
+    assert not AuditEvent.objects.filter(hash__isnull=True).exists()
+    assert verify_chain().ok
 
 
 def test_events_link_into_a_chain():
@@ -49,7 +72,8 @@ def test_events_link_into_a_chain():
 
 
 def test_verify_command_passes_on_an_intact_trail(capsys):
-    record_events(2)
+    record_events(1)
+    audit_record(action="test.unsealed")  # the command seals what is left first
     call_command("audit_verify")
     assert "intact: 2 events" in capsys.readouterr().out
 
@@ -120,11 +144,33 @@ def test_database_refuses_update_and_delete():
     assert AuditEvent.objects.get(pk=event.pk).action == "test.changed"
 
 
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="database trigger is PostgreSQL's")
+def test_database_allows_only_the_sealing_of_an_event():
+    from django.db import InternalError, ProgrammingError
+
+    sealed = record_events(1)[0]
+    pending = audit_record(action="test.pending")
+    refused = [
+        # content of an unsealed event, even while sealing it
+        (
+            "UPDATE audit_auditevent SET action = 'x', hash = 'f', sequence = 99 WHERE id = %s",
+            pending.pk,
+        ),
+        # a sealed event cannot be sealed again
+        ("UPDATE audit_auditevent SET hash = 'f', sequence = 99 WHERE id = %s", sealed.pk),
+    ]
+    for sql, pk in refused:
+        with pytest.raises((InternalError, ProgrammingError)), transaction.atomic():
+            connection.cursor().execute(sql, [pk])
+    assert audit_seal() == 1
+
+
 def test_secrets_in_before_and_after_are_redacted():
     event = audit_record(
         action="test.secret",
         after={"password": "Sup3r-secret", "nested": {"otp": "123456"}, "email": "a@b.c"},
     )
+    audit_seal()
     event.refresh_from_db()
     assert event.after == {
         "password": "[REDACTED]",
@@ -175,6 +221,7 @@ def test_concurrent_writers_keep_one_unbroken_chain():
             for i in range(10):
                 with transaction.atomic():
                     audit_record(action="test.concurrent", description=f"{n}-{i}")
+                # Each commit seals after itself; concurrent sealers skip when busy.
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -187,5 +234,8 @@ def test_concurrent_writers_keep_one_unbroken_chain():
     for thread in threads:
         thread.join()
     assert errors == []
+    audit_seal()  # what the periodic job does for events a busy sealer left behind
     report = verify_chain()
     assert report.ok and report.checked == 40
+    sequences = sorted(AuditEvent.objects.values_list("sequence", flat=True))
+    assert sequences == list(range(1, 41))

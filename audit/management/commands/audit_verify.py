@@ -1,12 +1,17 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.chain import verify_chain
+from audit.services import audit_seal
 
 
 class Command(BaseCommand):
-    help = "Verify the audit trail's hash chain; exits non-zero at the first broken link."
+    help = (
+        "Seal any committed events not sealed yet, then verify the audit trail's hash chain; "
+        "exits non-zero at the first broken link."
+    )
 
     def handle(self, *args, **options):
+        audit_seal()
         report = verify_chain()
         if not report.ok:
             raise CommandError(
