@@ -24,6 +24,8 @@ def _test_delivery(settings):
     settings.SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"
     # Write API log rows at once, inside the test's transaction, so tests can read them.
     settings.API_LOG_BATCH = 0
+    # Seal audit events after every commit, so tests see the chain at once.
+    settings.AUDIT_SEAL_INTERVAL = 0
     sms_outbox.outbox.clear()
 
 

@@ -1,3 +1,3 @@
 BEAT_SCHEDULE = {
-    "audit-seal": {"task": "audit.tasks.audit_seal_task", "schedule": 30.0},
+    "audit-seal": {"task": "audit.tasks.audit_seal_task", "schedule": 5.0},
 }

@@ -1,5 +1,8 @@
 """Writing the audit trail. Every change that matters calls `audit_record`."""
 
+import time
+
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -70,9 +73,22 @@ def audit_record(
     return event
 
 
+_last_seal = 0.0
+
+
 def _seal_after_commit() -> None:
-    # If another sealer holds the lock it may have missed this event; the
-    # periodic job (audit/schedules.py) picks up whatever is left.
+    """Seal soon after commit, at most once per `AUDIT_SEAL_INTERVAL` seconds per process.
+
+    Under load one sealing pass covers the events of many transactions, which
+    keeps its cost off each of them. What a pass leaves behind (a busy sealer,
+    the end of a burst) is sealed by the next pass or the periodic job.
+    """
+    global _last_seal
+    interval = getattr(settings, "AUDIT_SEAL_INTERVAL", 1.0)
+    now = time.monotonic()
+    if interval and now - _last_seal < interval:
+        return
+    _last_seal = now
     audit_seal(wait=False)
 
 

@@ -318,6 +318,9 @@ FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or derive_key(SECRET_KEY, "field-blin
 # The audit chain is keyed, so rewriting history needs this key as well as
 # write access to the database.
 AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
+# Events are sealed into the chain after commit, at most once per this many
+# seconds per process; a periodic job seals what is left every few seconds.
+AUDIT_SEAL_INTERVAL = float(env_str("AUDIT_SEAL_INTERVAL", "1.0"))
 
 # The API request log (audit.ApiRequestLog): rows are buffered per process and
 # written in bulk; API_LOG_BATCH=0 writes each row at once.
