@@ -2,6 +2,7 @@
 
 import tempfile
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import xlsxwriter
 from django.conf import settings
@@ -10,17 +11,20 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
-from config.export import csv_response, escape_cell
+from config.export import escape_cell
+from reports import cells, fetch
 from reports.registry import Report
 
 CONTROL_KEYS = {"order_by", "order_dir", "limit", "offset", "export_type", "date_from", "date_to"}
 EXPORT_TYPES = ("none", "csv", "xlsx")
 INLINE_LIMIT = 1000  # rows in a JSON reply at most; files have no such cap
-CHUNK = 5000
 
 
 def _date(name: str, value) -> date:
-    parsed = parse_date(str(value)) if value not in (None, "") else None
+    try:
+        parsed = parse_date(str(value)) if value not in (None, "") else None
+    except ValueError:  # well formed but no such day, as 2024-02-30
+        parsed = None
     if parsed is None:
         raise ValidationError({name: ["A date in YYYY-MM-DD form."]})
     return parsed
@@ -44,7 +48,10 @@ def _coerce(name: str, kind: str, value):
     if kind == "date":
         return _date(name, value)
     if kind == "datetime":
-        parsed = parse_datetime(str(value))
+        try:
+            parsed = parse_datetime(str(value))
+        except ValueError:
+            parsed = None
         if parsed is None:
             raise ValidationError({name: ["An ISO 8601 date and time."]})
         return parsed
@@ -114,16 +121,8 @@ def queryset_for(report: Report, request: ReportRequest, user):
     return rows.order_by(request.ordering, "pk")
 
 
-def _tuples(report: Report, rows):
-    """Rows as tuples in column order, masked where a column says so."""
-    masks = [(i, c.mask) for i, c in enumerate(report.columns) if c.mask is not None]
-    for values in rows.values_list(*(column.path for column in report.columns)):
-        if masks:
-            values = list(values)
-            for index, mask in masks:
-                if values[index] is not None:
-                    values[index] = mask(values[index])
-        yield values
+def paths(report: Report) -> list[str]:
+    return [column.path for column in report.columns]
 
 
 def data_reply(report: Report, request: ReportRequest, rows) -> dict:
@@ -131,52 +130,38 @@ def data_reply(report: Report, request: ReportRequest, rows) -> dict:
     limit = min(request.limit or INLINE_LIMIT, INLINE_LIMIT)
     keys = [column.key for column in report.columns]
     page = rows[request.offset : request.offset + limit]
-    return {
-        "data": [dict(zip(keys, values, strict=True)) for values in _tuples(report, page)],
-        "total": total,
-        "limit": limit,
-        "offset": request.offset,
-    }
+    work = []
+    for index, column in enumerate(report.columns):
+        if column.mask is not None:
+            work.append((index, column.mask))
+        if column.money:  # two-place strings in JSON, never floats
+            work.append((index, _money_string))
+    data = [
+        dict(zip(keys, values, strict=True))
+        for values in cells.prepared(page.values_list(*paths(report)), work)
+    ]
+    return {"data": data, "total": total, "limit": limit, "offset": request.offset}
 
 
-def _sliced(request: ReportRequest, rows):
+def _money_string(value) -> str:
+    return str(cells.quantize(value))
+
+
+def sliced(request: ReportRequest, rows):
     if request.limit:
         return rows[request.offset : request.offset + request.limit]
     return rows[request.offset :] if request.offset else rows
 
 
 def iter_rows(report: Report, request: ReportRequest, rows):
-    """Each row as a list of cells, read from a database cursor in chunks."""
-    sliced = _sliced(request, rows)
-    for values in _tuples(report, _Chunked(sliced)):
-        yield [_cell(value) for value in values]
-
-
-class _Chunked:
-    """A queryset whose values_list() reads through a server-side cursor in chunks."""
-
-    def __init__(self, queryset):
-        self.queryset = queryset
-
-    def values_list(self, *paths):
-        return self.queryset.values_list(*paths).iterator(chunk_size=CHUNK)
-
-
-def _cell(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+    """Each row as a list of typed cells (dates as ISO text), read in batches."""
+    work = cells.converters(report, cells.output_types(report, rows), escape=False)
+    for batch in fetch.batches(sliced(request, rows).values_list(*paths(report))):
+        yield from cells.prepared(batch, work)
 
 
 def filename(report: Report, extension: str) -> str:
     return f"{report.slug}-{timezone.now():%Y%m%d-%H%M%S}.{extension}"
-
-
-def csv_reply(report: Report, request: ReportRequest, rows):
-    header = [column.key for column in report.columns]
-    return csv_response(filename(report, "csv"), header, iter_rows(report, request, rows))
 
 
 def write_xlsx(report: Report, request: ReportRequest, rows, target) -> None:
@@ -184,6 +169,7 @@ def write_xlsx(report: Report, request: ReportRequest, rows, target) -> None:
     book = xlsxwriter.Workbook(
         target, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )
+    money_format = book.add_format({"num_format": "0.00"})
     sheet = book.add_worksheet(report.title[:31])
     for col, column in enumerate(report.columns):
         sheet.write_string(0, col, column.key)
@@ -191,7 +177,9 @@ def write_xlsx(report: Report, request: ReportRequest, rows, target) -> None:
         for col, value in enumerate(row):
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
+            if isinstance(value, Decimal):
+                sheet.write_number(row_number, col, float(value), money_format)
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 sheet.write_string(row_number, col, escape_cell(value))
             else:
                 sheet.write_number(row_number, col, value)

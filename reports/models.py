@@ -32,7 +32,10 @@ class ReportExport(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
-        permissions = [("run_report", "Can run staff reports and exports")]
+        permissions = [
+            ("run_report", "Can run staff reports and exports"),
+            ("view_analytics", "Can view analytics dashboards"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.report} ({self.export_type}) for user {self.requested_by_id}"

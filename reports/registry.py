@@ -15,6 +15,8 @@ class Column:
     key: str  # the name in the reply and the file header
     path: str  # the ORM path read with .values()
     mask: Callable[[object], object] | None = None  # for identity numbers
+    # Money: a two-place decimal string in JSON and CSV, a number in XLSX.
+    money: bool = False
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,5 @@
 """Background exports: queued by the report view, written by a Celery task."""
 
-import csv
-import io
 import logging
 import tempfile
 
@@ -10,8 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from config.export import escape_cell
-from reports import engine
+from reports import csvexport, engine
 from reports.models import ExportStatus, ReportExport
 from reports.registry import REGISTRY
 
@@ -52,17 +49,12 @@ def export_run(*, export_id: str) -> ReportExport | None:
                 spool.seek(0)
                 export.file.save(name, File(spool), save=False)
         else:
-            # Written to a temporary file row by row, so memory stays flat however large.
+            # Written to a temporary file block by block, so memory stays flat however large.
             with tempfile.TemporaryFile("w+b") as spool:
-                text = io.TextIOWrapper(spool, encoding="utf-8", newline="")
-                writer = csv.writer(text)
-                writer.writerow([column.key for column in report.columns])
-                for row in engine.iter_rows(report, request, rows):
-                    writer.writerow([escape_cell(cell) for cell in row])
-                text.flush()
+                for block in csvexport.csv_chunks(report, request, rows):
+                    spool.write(block)
                 spool.seek(0)
                 export.file.save(name, File(spool), save=False)
-                text.detach()
         export.rows = rows.count()
         export.status = ExportStatus.COMPLETED
     except Exception as exc:

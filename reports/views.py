@@ -16,6 +16,7 @@ from config.exceptions import Conflict
 from config.openapi import error_responses
 from config.routing import api_path
 from reports import (
+    csvexport,
     definitions,  # noqa: F401  (registers the reports)
     engine,
 )
@@ -109,7 +110,7 @@ class ReportView(APIView):
                 status=202,
             )
         if parsed.export_type == "csv":
-            return engine.csv_reply(report, parsed, rows)
+            return csvexport.csv_reply(report, parsed, rows)
         return engine.xlsx_reply(report, parsed, rows)
 
     # Files and JSON are both answers of this view; negotiation must not refuse either.

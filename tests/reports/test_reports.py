@@ -162,3 +162,68 @@ def test_role_permission_and_sessions_reports(api_client, analyst, people):
     )
     sessions = api_client.post("/api/v1/reports/sessions-report", {"not_revoked": True}).json()
     assert sessions["total"] == 0
+
+
+def test_sessions_csv_quotes_every_text_cell(api_client, analyst, people):
+    from accounts.models import AuthSession
+
+    AuthSession.objects.create(
+        user=people["ann"],
+        expires_at=timezone.now() + timedelta(hours=1),
+        ip="10.0.0.1",
+        device="@SUM(1+1)",
+        revoke_reason="-2+3",
+    )
+    response = api_client.post("/api/v1/reports/sessions-report", {"export_type": "csv"})
+    (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
+    assert (row["device"], row["revoke_reason"], row["ip"]) == ("'@SUM(1+1)", "'-2+3", "10.0.0.1")
+    assert row["user_id"] == str(people["ann"].pk) and row["remember_me"] == "False"
+
+
+def test_masked_columns_are_masked_in_every_format(people, tmp_path):
+    from reports import csvexport, engine
+    from reports.registry import Column, Report
+
+    User.objects.filter(pk=people["ann"].pk).update(mobile="+919876543210")
+    report = Report(
+        slug="masked",
+        title="Masked",
+        source=lambda user: User.objects.filter(mobile__isnull=False),
+        columns=(
+            Column("user_id", "id"),
+            Column("mobile", "mobile", mask=lambda number: "XXXXXXXX" + number[-4:]),
+        ),
+        orderings={"created_at": "date_joined"},
+        date_field="date_joined",
+    )
+    request = engine.ReportRequest(report, {})
+    rows = engine.queryset_for(report, request, None)
+    assert engine.data_reply(report, request, rows)["data"] == [
+        {"user_id": people["ann"].pk, "mobile": "XXXXXXXX3210"}
+    ]
+    text = b"".join(csvexport.csv_chunks(report, request, rows)).decode()
+    assert "9876543210" not in text and "XXXXXXXX3210" in text
+    target = tmp_path / "masked.xlsx"
+    engine.write_xlsx(report, request, rows, str(target))
+    sheet = list(openpyxl.load_workbook(target, read_only=True).active.iter_rows(values_only=True))
+    assert sheet[1] == (people["ann"].pk, "XXXXXXXX3210")
+
+
+def test_a_download_stopped_halfway_leaves_the_connection_usable(people, monkeypatch):
+    from reports import csvexport, engine, fetch
+    from reports.registry import REGISTRY
+
+    monkeypatch.setattr(fetch, "BLOCK", 16)  # many small blocks
+    monkeypatch.setattr(fetch, "CHUNK", 1)
+    for n in range(30):
+        UserFactory(username=f"many{n}")
+    report = REGISTRY["users-report"]
+    request = engine.ReportRequest(report, {"export_type": "csv", "order_by": "user_id"})
+    rows = engine.queryset_for(report, request, None)
+    blocks = csvexport.csv_chunks(report, request, rows)
+    assert next(blocks).startswith(b"user_id,username")
+    assert next(blocks)
+    blocks.close()  # the client went away and the server closed the response
+    assert User.objects.filter(username__startswith="many").count() == 30
+    whole = b"".join(csvexport.csv_chunks(report, request, rows)).decode()
+    assert len(whole.splitlines()) == 1 + 33  # the header; ann, bob, cid and the 30

@@ -1,0 +1,1 @@
+"""Dashboard figures: counts, sums and daily series, each computed by the database."""
