@@ -155,3 +155,7 @@ def failed_login_attempts(days: int = 30, top: int = 50) -> dict:
         "attempts_by_user": by_user,
         "days": days,
     }
+
+
+def user_exists(*, user_id: int) -> bool:
+    return User.objects.filter(pk=user_id).exists()

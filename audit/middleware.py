@@ -53,7 +53,11 @@ class RequestContextMiddleware:
         request.request_id = request_id
         request.client_ip = client_ip(request)
         logged = settings.API_LOG_ENABLED and request.path.startswith(API_PREFIX)
-        request_body = requestlog.read_request_body(request) if logged else ""
+        request_body = ""
+        if logged and request.path.startswith(settings.API_LOG_BODY_EXCLUDED_PREFIXES):
+            request_body = f"<{request.META.get('CONTENT_LENGTH') or 0} bytes, not logged>"
+        elif logged:
+            request_body = requestlog.read_request_body(request)
         token = context.activate(
             context.RequestContext(
                 request_id=request_id,

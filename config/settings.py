@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kyc",
     "lending",
     "billing",
+    "payments",
     "recharge",
     "reports",
 ]
@@ -314,6 +315,36 @@ FIELD_ENCRYPTION_ACTIVE_KEY = (
 )
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or derive_key(SECRET_KEY, "field-blind-index")
 
+# --- Payments -----------------------------------------------------------------
+# Money comes in through a provider. With Razorpay's keys set, new payments go
+# through Razorpay; without them, through the sandbox provider, which behaves
+# like it (pending first, a checkout page, signed webhooks) with no account.
+RAZORPAY_KEY_ID = env_str("RAZORPAY_KEY_ID")
+RAZORPAY_KEY_SECRET = env_str("RAZORPAY_KEY_SECRET")
+RAZORPAY_WEBHOOK_SECRET = env_str("RAZORPAY_WEBHOOK_SECRET")
+PAYMENTS_PROVIDER = env_str("PAYMENTS_PROVIDER", "razorpay" if RAZORPAY_KEY_ID else "sandbox")
+# The sandbox's checkout page and webhook route exist only while it is enabled.
+PAYMENTS_SANDBOX_ENABLED = env_bool("PAYMENTS_SANDBOX_ENABLED", PAYMENTS_PROVIDER == "sandbox")
+PAYMENTS_SANDBOX_KEY_SECRET = env_str("PAYMENTS_SANDBOX_KEY_SECRET") or derive_key(
+    SECRET_KEY, "payments-sandbox-key"
+)
+PAYMENTS_SANDBOX_WEBHOOK_SECRET = env_str("PAYMENTS_SANDBOX_WEBHOOK_SECRET") or derive_key(
+    SECRET_KEY, "payments-sandbox-webhook"
+)
+# Where the sandbox posts its webhooks; by default this server, as the checkout page was reached.
+PAYMENTS_SANDBOX_WEBHOOK_URL = env_str("PAYMENTS_SANDBOX_WEBHOOK_URL")
+PAYMENTS_CURRENCY = "INR"
+PAYMENTS_PROVIDER_TIMEOUT = env_int("PAYMENTS_PROVIDER_TIMEOUT", 10)
+# An unpaid payment expires after this long; the job asks the provider about
+# open payments older than PAYMENTS_RECONCILE_AFTER_MINUTES.
+PAYMENTS_EXPIRE_MINUTES = env_int("PAYMENTS_EXPIRE_MINUTES", 30)
+PAYMENTS_RECONCILE_AFTER_MINUTES = env_int("PAYMENTS_RECONCILE_AFTER_MINUTES", 10)
+# The operator aggregator that delivers recharges to mobile operators.
+RECHARGE_AGGREGATOR = env_str(
+    "RECHARGE_AGGREGATOR", "recharge.aggregators.sandbox.SandboxAggregator"
+)
+RECHARGE_FULFILMENT_RECHECK_MINUTES = env_int("RECHARGE_FULFILMENT_RECHECK_MINUTES", 10)
+
 # --- Audit --------------------------------------------------------------------
 # The audit chain is keyed, so rewriting history needs this key as well as
 # write access to the database.
@@ -327,6 +358,9 @@ AUDIT_SEAL_INTERVAL = float(env_str("AUDIT_SEAL_INTERVAL", "1.0"))
 API_LOG_ENABLED = env_bool("API_LOG_ENABLED", True)
 API_LOG_BATCH = env_int("API_LOG_BATCH", 200)
 API_LOG_FLUSH_SECONDS = float(env_str("API_LOG_FLUSH_SECONDS", "1.0"))
+# Bodies of these paths are logged by size only: providers' webhooks carry
+# customers' contact details that the request log has no business keeping.
+API_LOG_BODY_EXCLUDED_PREFIXES = ("/api/v1/payments/webhooks/",)
 API_LOG_RETENTION_DAYS = env_int("API_LOG_RETENTION_DAYS", 90)
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 0)  # 0 keeps the trail for ever
 

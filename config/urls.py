@@ -16,6 +16,7 @@ api_v1 = [
     path("", include("kyc.urls")),
     path("", include("lending.urls")),
     path("", include("billing.urls")),
+    path("", include("payments.urls")),
     path("", include("recharge.urls")),
     path("", include("reports.urls")),
 ]

@@ -5,13 +5,20 @@ audit events), so these pages are read-only; a ledger entry is corrected by the
 "reverse" action, which writes the reversing entry.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from decimal import Decimal
 
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+
+from config.admin import ReadOnlyAdmin, ReadOnlyInline
+from recharge.aggregators import AggregatorUnavailable
 from recharge.errors import InsufficientBalance
 from recharge.models import (
     Autopay,
     AutopayCharge,
+    Fulfilment,
     IdempotencyRecord,
     LedgerEntry,
     Offer,
@@ -24,18 +31,8 @@ from recharge.models import (
     UserPlan,
     Wallet,
 )
-from recharge.services.wallet import ledger_entry_reverse
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from recharge.services.fulfilment import fulfilment_recheck
+from recharge.services.wallet import ledger_entry_reverse, wallet_credit_by_staff
 
 
 @admin.register(PlanGroup)
@@ -74,11 +71,88 @@ class OfferAdmin(ReadOnlyAdmin):
     search_fields = ("offer_name",)
 
 
+class CreditForm(forms.Form):
+    amount = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(max_length=200)
+
+
 @admin.register(Wallet)
 class WalletAdmin(ReadOnlyAdmin):
     list_display = ("id", "user", "balance", "updated_at")
     search_fields = ("user__username", "user__email", "user__mobile")
     list_select_related = ("user",)
+    actions = ("credit",)
+
+    def has_credit_permission(self, request) -> bool:
+        return request.user.has_perm("recharge.credit_wallet")
+
+    @admin.action(description="Credit the selected wallets…", permissions=["credit"])
+    def credit(self, request, queryset):
+        if not self.has_credit_permission(request):
+            raise PermissionDenied
+        form = CreditForm(request.POST if "apply" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(
+                request,
+                "admin/recharge/wallet_credit.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Credit wallets",
+                    "form": form,
+                    "wallets": queryset.select_related("user"),
+                    "opts": self.model._meta,
+                    "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        for wallet in queryset.order_by("pk"):
+            try:
+                wallet_credit_by_staff(
+                    user_id=wallet.user_id,
+                    amount=form.cleaned_data["amount"],
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{wallet}: {'; '.join(exc.messages)}", messages.ERROR)
+                continue
+            self.message_user(
+                request, f"{wallet}: credited {form.cleaned_data['amount']}.", messages.SUCCESS
+            )
+        return None
+
+
+@admin.register(Fulfilment)
+class FulfilmentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "id",
+        "transaction",
+        "status",
+        "aggregator",
+        "operator",
+        "aggregator_reference",
+        "attempts",
+        "failure_reason",
+        "updated_at",
+    )
+    list_filter = ("status", "aggregator")
+    search_fields = ("aggregator_reference", "transaction__phone_number", "=transaction__reference")
+    list_select_related = ("transaction",)
+    actions = ("recheck",)
+
+    def has_recheck_permission(self, request) -> bool:
+        return request.user.has_perm("recharge.recheck_fulfilment")
+
+    @admin.action(description="Ask the aggregator again", permissions=["recheck"])
+    def recheck(self, request, queryset):
+        for fulfilment in queryset.order_by("pk"):
+            try:
+                fulfilment = fulfilment_recheck(fulfilment_id=fulfilment.pk, actor=request.user)
+            except AggregatorUnavailable:
+                self.message_user(
+                    request, f"{fulfilment}: the aggregator is not answering.", messages.ERROR
+                )
+                continue
+            self.message_user(request, f"{fulfilment}.")
 
 
 @admin.register(LedgerEntry)
@@ -135,8 +209,14 @@ class TransactionAdmin(ReadOnlyAdmin):
         "payment_method",
         "created_at",
     )
-    list_filter = ("status", "category", "source", "payment_method")
-    search_fields = ("user__username", "user__mobile", "phone_number", "gateway_reference")
+    list_filter = ("status", "category", "source", "payment_method", "gateway")
+    search_fields = (
+        "user__username",
+        "user__mobile",
+        "phone_number",
+        "gateway_reference",
+        "=reference",
+    )
     list_select_related = ("user",)
 
 
@@ -155,15 +235,10 @@ class OfferRedemptionAdmin(ReadOnlyAdmin):
     list_select_related = ("offer", "user", "transaction")
 
 
-class AutopayChargeInline(admin.TabularInline):
+class AutopayChargeInline(ReadOnlyInline):
     model = AutopayCharge
-    extra = 0
-    can_delete = False
     fields = ("due_date", "status", "attempts", "transaction", "message", "updated_at")
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Autopay)

@@ -7,6 +7,13 @@ class RechargeConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import extensions
+        from payments import purposes
+        from payments.models import PaymentPurpose
+        from recharge.services.purchases import RechargePurchase, TopupPurchase
+
+        # Money captured by a provider for a top-up or a recharge is delivered here.
+        purposes.register(PaymentPurpose.WALLET_TOPUP, TopupPurchase())
+        purposes.register(PaymentPurpose.RECHARGE, RechargePurchase())
 
         # When accounts announces a new referral (a referee code at registration),
         # the referrer's pending reward is recorded at once; without that hook the

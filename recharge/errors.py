@@ -8,11 +8,6 @@ class InsufficientBalance(Unprocessable):
     default_detail = "The wallet balance is too low for this payment."
 
 
-class PaymentDeclined(Unprocessable):
-    default_code = "payment_declined"
-    default_detail = "The payment was declined."
-
-
 class IdempotencyKeyReused(Unprocessable):
     default_code = "idempotency_key_reused"
     default_detail = "This Idempotency-Key was used with a different request."

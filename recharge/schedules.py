@@ -5,6 +5,10 @@ BEAT_SCHEDULE = {
         "task": "recharge.tasks.autopay_process_due",
         "schedule": crontab(minute="*/5"),
     },
+    "recharge-fulfilments-recheck": {
+        "task": "recharge.tasks.fulfilments_recheck",
+        "schedule": crontab(minute="*/5"),
+    },
     "recharge-user-plans-roll": {
         "task": "recharge.tasks.user_plans_roll",
         "schedule": crontab(minute="*/5"),

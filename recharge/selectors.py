@@ -34,7 +34,7 @@ def offers_on_show(*, now=None) -> QuerySet[Offer]:
 
 
 def transactions() -> QuerySet[Transaction]:
-    return Transaction.objects.all()
+    return Transaction.objects.select_related("payment", "fulfilment")
 
 
 def user_plans() -> QuerySet[UserPlan]:

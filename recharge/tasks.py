@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from recharge.services.autopay_run import autopay_process_due
+from recharge.services.fulfilment import fulfilment_submit, fulfilments_recheck
 from recharge.services.idempotency import idempotency_purge
 from recharge.services.plans import user_plans_roll
 from recharge.services.referrals import referral_settle_for, referrals_settle
@@ -35,3 +36,22 @@ def referral_settle_task(referee_id: int) -> bool:
 @shared_task(name="recharge.tasks.referrals_settle")
 def referrals_settle_task() -> dict:
     return referrals_settle()
+
+
+@shared_task(name="recharge.tasks.fulfilment_submit")
+def fulfilment_submit_task(fulfilment_id: int) -> str:
+    return fulfilment_submit(fulfilment_id=fulfilment_id).status
+
+
+@shared_task(name="recharge.tasks.fulfilments_submit")
+def fulfilments_submit_task(fulfilment_ids: list[int]) -> dict:
+    counts: dict[str, int] = {}
+    for fulfilment_id in fulfilment_ids:
+        status = fulfilment_submit(fulfilment_id=fulfilment_id).status
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+@shared_task(name="recharge.tasks.fulfilments_recheck")
+def fulfilments_recheck_task() -> dict:
+    return fulfilments_recheck()

@@ -22,6 +22,11 @@ urlpatterns = [
         "recharge/admin/active-plans", payments.AdminActivePlansView.as_view(), "admin-active-plans"
     ),
     *api_path(
+        "recharge/admin/wallet/credit",
+        payments.StaffWalletCreditView.as_view(),
+        "admin-wallet-credit",
+    ),
+    *api_path(
         "recharge/admin/transactions",
         payments.AdminTransactionsView.as_view(),
         "admin-transactions",

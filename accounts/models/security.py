@@ -16,6 +16,7 @@ class ActivityKind(models.TextChoices):
     OTP_ABUSE = "otp_abuse", "Many wrong one-time codes"
     NEW_DEVICE = "new_device", "Sign-in from a new device or address"
     BLOCKED_USER_ACCESS = "blocked_user_access", "A blocked account tried to get in"
+    PAYMENT_TAMPERING = "payment_tampering", "A payment that does not match its order"
 
 
 class ActionTaken(models.TextChoices):

@@ -1,10 +1,11 @@
-"""Detection of hostile sign-in patterns, fed by the sign-in events as they happen.
+"""Detection of hostile sign-in patterns, fed by the sign-in events as they happen; payment anomalies.
 
 Each finding is a `SuspiciousActivity` row with its threat level and the
 action taken. The worst patterns block the address for a while; a blocked
 address is refused at sign-in.
 """
 
+import logging
 from datetime import timedelta
 
 from django.core.mail import send_mail
@@ -22,6 +23,8 @@ from accounts.models import (
     User,
 )
 from accounts.sms import send_sms
+
+logger = logging.getLogger("security")
 
 WINDOW = timedelta(minutes=15)
 IP_BLOCK = timedelta(hours=1)
@@ -156,3 +159,21 @@ def security_blocked_access(*, user: User, ip: str | None) -> None:
         ip=ip,
         details={"status": user.status},
     )
+
+
+def security_payment_tampering(*, user: User | None, ip: str | None, details: dict) -> None:
+    """A payment whose provider-side facts contradict our order (amount, currency, order).
+
+    Recorded as a high-threat finding for staff; nothing is blocked, since the
+    client may be innocent (a provider or integration fault looks the same).
+    """
+    _record(
+        kind=ActivityKind.PAYMENT_TAMPERING,
+        threat_level=ThreatLevel.HIGH,
+        action_taken=ActionTaken.ALERT,
+        user=user,
+        ip=ip,
+        identifier=str(details.get("payment", ""))[:255],
+        details=details,
+    )
+    logger.warning("Payment anomaly: %s", details.get("reason", "mismatch"))

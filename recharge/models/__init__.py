@@ -6,6 +6,7 @@ from recharge.models.catalog import (
     Plan,
     PlanGroup,
 )
+from recharge.models.fulfilment import Fulfilment, FulfilmentStatus
 from recharge.models.idempotency import IdempotencyRecord
 from recharge.models.subscriptions import (
     ActivationMode,
@@ -38,6 +39,8 @@ __all__ = [
     "AutopayStatus",
     "CatalogStatus",
     "DiscountType",
+    "Fulfilment",
+    "FulfilmentStatus",
     "IdempotencyRecord",
     "LedgerEntry",
     "Offer",

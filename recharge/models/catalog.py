@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from accounts.models import SubscriberType
-from recharge.money import MONEY
+from config.money import MONEY
 
 
 class CatalogStatus(models.TextChoices):

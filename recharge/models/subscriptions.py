@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 
-from recharge.money import MONEY
+from config.money import MONEY
 
 
 class UserPlanStatus(models.TextChoices):

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from recharge.money import MONEY
+from config.money import MONEY
 
 
 class PaymentMethod(models.TextChoices):
@@ -32,6 +32,7 @@ class TxnSource(models.TextChoices):
     AUTOPAY = "autopay", "Autopay"
     REFERRAL_REWARD = "referral_reward", "Referral reward"
     REVERSAL = "reversal", "Reversal"
+    ADJUSTMENT = "adjustment", "Credit by staff"
 
 
 class TxnStatus(models.TextChoices):
@@ -53,6 +54,7 @@ class Wallet(models.Model):
 
     class Meta:
         ordering = ("id",)
+        permissions = [("credit_wallet", "Can credit a wallet by hand")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(balance__gte=0), name="recharge_wallet_balance_gte_0"
@@ -92,9 +94,22 @@ class Transaction(models.Model):
     reverses = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
     )
+    activation_mode = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="For a plan paid through a provider: how to start it once the money arrives.",
+    )
     gateway = models.CharField(max_length=50, blank=True)
     gateway_reference = models.CharField(max_length=100, blank=True)
     failure_reason = models.CharField(max_length=255, blank=True)
+    payment = models.OneToOneField(
+        "payments.Payment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="recharge_transaction",
+        help_text="The provider payment that pays for it, when not paid from the wallet.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,7 @@ are read-only; contact messages are resolved by an action that calls the service
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
+from config.admin import ReadOnlyAdmin
 from recharge.notifications.models import (
     Announcement,
     ContactMessage,
@@ -15,17 +16,6 @@ from recharge.notifications.models import (
     SystemNotice,
 )
 from recharge.notifications.services.contacts import contact_set_resolved
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Announcement)

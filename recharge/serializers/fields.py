@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.phone import national_number, normalize_mobile
-from recharge.money import MONEY
+from config.money import MONEY
 
 
 @extend_schema_field({"type": "string", "example": "9876543210"})

@@ -6,8 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 from rest_framework import serializers
 
+from payments.serializers import PaymentSerializer
 from recharge.models import (
     ActivationMode,
+    FulfilmentStatus,
     PaymentMethod,
     Transaction,
     TxnCategory,
@@ -84,6 +86,20 @@ class TransactionSerializer(serializers.ModelSerializer):
     source = choice_out(TxnSource.choices)
     status = choice_out(TxnStatus.choices)
     payment_method = choice_out(PaymentMethod.choices)
+    payment = PaymentSerializer(
+        read_only=True,
+        allow_null=True,
+        help_text=(
+            "The provider payment behind a UPI, card or net-banking purchase (null when paid "
+            "from the wallet): while `pending`, `key_id`, `order_id` and `checkout_url` say "
+            "how to pay it."
+        ),
+    )
+    fulfilment_status = serializers.SerializerMethodField(
+        help_text=(
+            "For a plan: its delivery to the operator (" + ", ".join(FulfilmentStatus.values) + ")."
+        )
+    )
 
     class Meta:
         model = Transaction
@@ -104,8 +120,25 @@ class TransactionSerializer(serializers.ModelSerializer):
             "payment_method",
             "failure_reason",
             "created_at",
+            "payment",
+            "fulfilment_status",
         )
         read_only_fields = fields
+
+    def get_fulfilment_status(self, txn: Transaction) -> str | None:
+        fulfilment = getattr(txn, "fulfilment", None)
+        return fulfilment.status if fulfilment is not None else None
+
+
+class StaffCreditSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField(min_value=1)
+    amount = money_field(min_value=Decimal("0.01"))
+    reason = serializers.CharField(max_length=200)
+
+    def validate_amount(self, value: Decimal) -> Decimal:
+        if value > _topup_max():
+            raise serializers.ValidationError(f"A credit is at most {_topup_max()}.")
+        return value
 
 
 class UserPlanSerializer(serializers.ModelSerializer):

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
+from config.money import money
 from recharge.models import (
     ActivationMode,
     Autopay,
@@ -46,7 +47,7 @@ from recharge.models import (
     UserPlanStatus,
     Wallet,
 )
-from recharge.money import money
+from recharge.services.fulfilment import fulfilments_open
 from recharge.services.referrals import referral_after_paid_recharge
 from recharge.services.wallet import wallet_debit
 
@@ -258,6 +259,7 @@ def _record_charges(charged: list[tuple[Autopay, Transaction]], *, charges: dict
             )
     UserPlan.objects.bulk_create(plans)
     AutopayCharge.objects.bulk_create(new_charges)
+    fulfilments_open(txns=[txn for _, txn in charged])
 
 
 def _advance(autopays: list[Autopay]) -> None:

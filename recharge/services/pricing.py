@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db.models import F, Q
 
+from config.money import ZERO, money
 from recharge.models import (
     CatalogStatus,
     DiscountType,
@@ -16,7 +17,6 @@ from recharge.models import (
     TxnCategory,
     TxnStatus,
 )
-from recharge.money import ZERO, money
 
 
 @dataclass(frozen=True)

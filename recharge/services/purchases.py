@@ -1,6 +1,13 @@
-"""Buying: wallet top-ups and plan subscriptions, paid from the wallet or through a gateway."""
+"""Buying: wallet top-ups and plan subscriptions, paid from the wallet or through a provider.
 
-import logging
+From the wallet, a purchase is paid and started in one transaction. Through
+a provider (UPI, card, net banking) it is two steps: the POST opens a payment
+and a pending transaction and moves nothing; when the provider captures the
+money, `payments` calls the handlers at the bottom of this module, inside the
+capture's transaction, and the wallet is credited or the plan started then,
+exactly once.
+"""
+
 import uuid
 from decimal import Decimal
 
@@ -10,9 +17,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
-from config.exceptions import ServiceUnavailable
-from recharge.errors import PaymentDeclined
-from recharge.gateways import ChargeResult, GatewayUnavailable, PaymentGateway, get_gateway
+from config.money import money
+from payments.models import Payment, PaymentPurpose
+from payments.services.lifecycle import payment_create
+from payments.services.refunds import payment_refund
 from recharge.models import (
     CatalogStatus,
     Offer,
@@ -25,55 +33,11 @@ from recharge.models import (
     TxnType,
     Wallet,
 )
-from recharge.money import money
+from recharge.services.fulfilment import fulfilment_open
 from recharge.services.plans import user_plan_start
 from recharge.services.pricing import Quote, offer_redeem, price_quote
 from recharge.services.referrals import referral_after_paid_recharge
 from recharge.services.wallet import wallet_credit, wallet_debit, wallet_get_or_create
-
-logger = logging.getLogger(__name__)
-
-
-def _gateway_charge(
-    gateway: PaymentGateway, *, amount: Decimal, payment_method: str, reference, user_id: int
-) -> ChargeResult:
-    try:
-        return gateway.charge(
-            amount=amount, payment_method=payment_method, reference=str(reference), user_id=user_id
-        )
-    except GatewayUnavailable as exc:
-        raise ServiceUnavailable(
-            "The payment provider is not answering; nothing was charged. Try again."
-        ) from exc
-
-
-def _gateway_refund(gateway: PaymentGateway, *, amount, reference, result: ChargeResult) -> None:
-    """Give back a charge whose purchase could not be completed."""
-    try:
-        gateway.refund(
-            amount=amount, reference=str(reference), gateway_reference=result.gateway_reference
-        )
-    except Exception:
-        logger.exception("Refund of payment %s failed; it needs a manual refund.", reference)
-
-
-def _record_declined(*, txn_fields: dict, gateway: PaymentGateway, result: ChargeResult, actor):
-    with transaction.atomic():
-        txn = Transaction.objects.create(
-            **txn_fields,
-            status=TxnStatus.FAILED,
-            gateway=gateway.name,
-            gateway_reference=result.gateway_reference,
-            failure_reason=(result.message or "declined")[:255],
-        )
-        audit_record(
-            action="recharge.payment_declined",
-            actor=actor,
-            target=txn,
-            after={"txn_id": txn.pk, "amount": str(txn.amount), "source": txn.source},
-        )
-    raise PaymentDeclined(f"The payment was declined: {result.message or 'no reason given'}.")
-
 
 # --- Top-up ---------------------------------------------------------------------
 
@@ -86,50 +50,33 @@ def wallet_topup(
     phone_number: str = "",
     reference: uuid.UUID | None = None,
 ) -> Transaction:
-    """Charge the gateway, then credit the wallet with the amount, in one transaction."""
+    """Open a payment for `amount`; the wallet is credited when the provider captures it."""
     amount = money(amount)
     if amount <= 0:
         raise ValidationError({"amount": ["Enter an amount above zero."]})
     if payment_method == PaymentMethod.WALLET:
         raise ValidationError({"payment_method": ["A wallet is not topped up from itself."]})
-    reference = reference or uuid.uuid4()
-    gateway = get_gateway()
-    fields = {
-        "reference": reference,
-        "user": user,
-        "category": TxnCategory.WALLET,
-        "txn_type": TxnType.CREDIT,
-        "amount": amount,
-        "source": TxnSource.WALLET_TOPUP,
-        "payment_method": payment_method,
-        "phone_number": phone_number,
-    }
-    result = _gateway_charge(
-        gateway, amount=amount, payment_method=payment_method, reference=reference, user_id=user.pk
-    )
-    if not result.approved:
-        _record_declined(txn_fields=fields, gateway=gateway, result=result, actor=user)
-    try:
-        with transaction.atomic():
-            txn = Transaction.objects.create(
-                **fields,
-                status=TxnStatus.SUCCESS,
-                gateway=gateway.name,
-                gateway_reference=result.gateway_reference,
-            )
-            wallet_credit(
-                user_id=user.pk,
-                amount=amount,
-                txn=txn,
-                actor=user,
-                description="Wallet top-up",
-                audit_action="recharge.wallet_topped_up",
-                audit_details={"payment_method": payment_method, "gateway": gateway.name},
-            )
-    except Exception:
-        _gateway_refund(gateway, amount=amount, reference=reference, result=result)
-        raise
-    return txn
+    with transaction.atomic():
+        payment = payment_create(
+            user=user,
+            purpose=PaymentPurpose.WALLET_TOPUP,
+            amount=amount,
+            method=payment_method,
+            reference=reference,
+        )
+        return Transaction.objects.create(
+            reference=payment.reference,
+            user=user,
+            category=TxnCategory.WALLET,
+            txn_type=TxnType.CREDIT,
+            amount=amount,
+            source=TxnSource.WALLET_TOPUP,
+            status=TxnStatus.PENDING,
+            payment_method=payment_method,
+            phone_number=phone_number,
+            gateway=payment.provider,
+            payment=payment,
+        )
 
 
 # --- Subscribe ------------------------------------------------------------------
@@ -157,11 +104,12 @@ def _lock_buyer(user_id: int) -> None:
     Wallet.objects.select_for_update().filter(user_id=user_id).values_list("pk").first()
 
 
-def _after_payment(*, user: User, plan: Plan, quote: Quote, txn: Transaction, mode: str, now):
+def _after_payment(*, user: User, plan: Plan, txn: Transaction, mode: str, now) -> None:
     user_plan_start(
         user_id=user.pk, plan=plan, txn=txn, phone_number=txn.phone_number, mode=mode, now=now
     )
-    if quote.amount > 0:
+    fulfilment_open(txn=txn)
+    if txn.amount > 0:
         referral_after_paid_recharge(referee=user)
 
 
@@ -188,9 +136,8 @@ def recharge_subscribe(
     """Buy a plan for a number: price it, apply the offer, pay, and start the user's plan."""
     plan = plan_for_sale(plan_id)
     offer = _offer(offer_id)
-    reference = reference or uuid.uuid4()
     fields = {
-        "reference": reference,
+        "reference": reference or uuid.uuid4(),
         "user": user,
         "category": TxnCategory.SERVICE,
         "txn_type": TxnType.DEBIT,
@@ -200,17 +147,14 @@ def recharge_subscribe(
         "phone_number": phone_number,
         "plan": plan,
         "offer": offer,
+        "activation_mode": activation_mode,
     }
     if payment_method == PaymentMethod.WALLET:
-        return _subscribe_from_wallet(
-            user=user, plan=plan, offer=offer, fields=fields, activation_mode=activation_mode
-        )
-    return _subscribe_through_gateway(
-        user=user, plan=plan, offer=offer, fields=fields, activation_mode=activation_mode
-    )
+        return _subscribe_from_wallet(user=user, plan=plan, offer=offer, fields=fields)
+    return _subscribe_through_provider(user=user, plan=plan, offer=offer, fields=fields)
 
 
-def _subscribe_from_wallet(*, user, plan, offer, fields, activation_mode) -> Transaction:
+def _subscribe_from_wallet(*, user, plan, offer, fields) -> Transaction:
     # Row locks (buyer, offer, wallet) come before the audit event: see services.wallet.
     with transaction.atomic():
         now = timezone.now()
@@ -239,67 +183,143 @@ def _subscribe_from_wallet(*, user, plan, offer, fields, activation_mode) -> Tra
             )
         else:
             audit_record(action="recharge.subscribed", actor=user, target=txn, after=details)
-        _after_payment(user=user, plan=plan, quote=quote, txn=txn, mode=activation_mode, now=now)
+        _after_payment(user=user, plan=plan, txn=txn, mode=fields["activation_mode"], now=now)
     return txn
 
 
-def _subscribe_through_gateway(*, user, plan, offer, fields, activation_mode) -> Transaction:
-    gateway = get_gateway()
+def _subscribe_through_provider(*, user, plan, offer, fields) -> Transaction:
     quote = price_quote(user_id=user.pk, plan=plan, offer=offer, now=timezone.now())
-    result = None
-    if quote.amount > 0:
-        result = _gateway_charge(
-            gateway,
+    if quote.amount == 0:
+        # Nothing to collect: the offer covers it all, as from the wallet.
+        return _subscribe_from_wallet(user=user, plan=plan, offer=offer, fields=fields)
+    with transaction.atomic():
+        payment = payment_create(
+            user=user,
+            purpose=PaymentPurpose.RECHARGE,
             amount=quote.amount,
-            payment_method=fields["payment_method"],
+            method=fields["payment_method"],
             reference=fields["reference"],
-            user_id=user.pk,
         )
-        if not result.approved:
-            _record_declined(
-                txn_fields={
-                    **fields,
-                    "amount": quote.amount,
-                    "gross_amount": quote.price,
-                    "discount_amount": quote.discount,
-                },
-                gateway=gateway,
-                result=result,
-                actor=user,
-            )
-    try:
-        with transaction.atomic():
-            now = timezone.now()
-            if offer is not None:
-                _lock_buyer(user.pk)
-                # The offer was checked before paying; under the lock it is checked again.
-                final = price_quote(user_id=user.pk, plan=plan, offer=offer, now=now)
-                if final != quote:
-                    raise ValidationError({"offer_id": ["The offer changed meanwhile; try again."]})
-            txn = Transaction.objects.create(
-                **fields,
-                amount=quote.amount,
-                gross_amount=quote.price,
-                discount_amount=quote.discount,
-                status=TxnStatus.SUCCESS,
-                gateway=gateway.name if result else "",
-                gateway_reference=result.gateway_reference if result else "",
-            )
-            if offer is not None:
-                offer_redeem(offer=offer, user_id=user.pk, txn=txn, discount=quote.discount)
-            audit_record(
-                action="recharge.subscribed",
-                actor=user,
-                target=txn,
-                after={**_audit_details(plan, offer, quote), "gateway": gateway.name},
-            )
-            _after_payment(
-                user=user, plan=plan, quote=quote, txn=txn, mode=activation_mode, now=now
-            )
-    except Exception:
-        if result is not None:
-            _gateway_refund(
-                gateway, amount=quote.amount, reference=fields["reference"], result=result
-            )
-        raise
+        return Transaction.objects.create(
+            **fields,
+            amount=quote.amount,
+            gross_amount=quote.price,
+            discount_amount=quote.discount,
+            status=TxnStatus.PENDING,
+            gateway=payment.provider,
+            payment=payment,
+        )
+
+
+# --- When the provider has spoken -------------------------------------------------
+
+
+def _paid_transaction(payment: Payment) -> Transaction | None:
+    """The purchase a captured payment pays for, locked; None when it was settled already."""
+    txn = (
+        Transaction.objects.select_for_update(of=("self",))
+        .select_related("user", "plan", "offer")
+        .get(payment=payment)
+    )
+    if txn.status not in (TxnStatus.PENDING, TxnStatus.FAILED):
+        return None
+    txn.status = TxnStatus.SUCCESS
+    txn.gateway_reference = payment.provider_payment_id
+    txn.failure_reason = ""
+    txn.save(update_fields=["status", "gateway_reference", "failure_reason", "updated_at"])
     return txn
+
+
+class TopupPurchase:
+    """A captured top-up credits the wallet with what was captured."""
+
+    def captured(self, payment: Payment) -> None:
+        txn = _paid_transaction(payment)
+        if txn is None:
+            return
+        wallet_credit(
+            user_id=txn.user_id,
+            amount=payment.amount,
+            txn=txn,
+            description="Wallet top-up",
+            audit_action="recharge.wallet_topped_up",
+            audit_details={
+                "payment": str(payment.reference),
+                "provider": payment.provider,
+                "payment_method": txn.payment_method,
+            },
+        )
+
+    def closed(self, payment: Payment) -> None:
+        _purchase_closed(payment)
+
+
+class RechargePurchase:
+    """A captured recharge starts the plan, unless it can no longer be sold: then it refunds."""
+
+    def captured(self, payment: Payment) -> None:
+        txn = _paid_transaction(payment)
+        if txn is None:
+            return
+        now = timezone.now()
+        problem = self._problem(txn, now=now)
+        if problem:
+            txn.status = TxnStatus.FAILED
+            txn.failure_reason = f"{problem} The payment is refunded."[:255]
+            txn.save(update_fields=["status", "failure_reason", "updated_at"])
+            payment_refund(payment_id=payment.pk, reason=problem, key="unfulfillable")
+            audit_record(
+                action="recharge.purchase_refunded",
+                target=txn,
+                after={"payment": str(payment.reference), "reason": problem},
+            )
+            return
+        audit_record(
+            action="recharge.subscribed",
+            actor=txn.user,
+            target=txn,
+            after={
+                "plan_id": txn.plan_id,
+                "offer_id": txn.offer_id,
+                "price": str(txn.gross_amount),
+                "discount": str(txn.discount_amount),
+                "payment": str(payment.reference),
+                "provider": payment.provider,
+            },
+        )
+        _after_payment(
+            user=txn.user,
+            plan=txn.plan,
+            txn=txn,
+            mode=txn.activation_mode or "activate",
+            now=now,
+        )
+
+    @staticmethod
+    def _problem(txn: Transaction, *, now) -> str:
+        """Why the paid plan cannot be started now at the price paid, or ''."""
+        if txn.plan.status != CatalogStatus.ACTIVE:
+            return "The plan was withdrawn before the payment arrived."
+        if txn.offer is None:
+            return ""
+        _lock_buyer(txn.user_id)
+        try:
+            quote = price_quote(user_id=txn.user_id, plan=txn.plan, offer=txn.offer, now=now)
+            if quote.amount != txn.amount:
+                return "The price changed before the payment arrived."
+            offer_redeem(offer=txn.offer, user_id=txn.user_id, txn=txn, discount=quote.discount)
+        except ValidationError as exc:
+            return " ".join(exc.messages)
+        return ""
+
+    def closed(self, payment: Payment) -> None:
+        _purchase_closed(payment)
+
+
+def _purchase_closed(payment: Payment) -> None:
+    """The payment failed or expired: the purchase waiting for it fails too."""
+    Transaction.objects.filter(payment=payment, status=TxnStatus.PENDING).update(
+        status=TxnStatus.FAILED,
+        failure_reason=(payment.failure_reason or "The payment did not complete.")[:255],
+        updated_at=timezone.now(),
+    )

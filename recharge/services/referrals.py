@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import audit_record
+from config.money import money
 from recharge.models import (
     ReferralReward,
     ReferralStatus,
@@ -26,7 +27,6 @@ from recharge.models import (
     TxnStatus,
     TxnType,
 )
-from recharge.money import money
 from recharge.services.wallet import wallet_credit
 
 

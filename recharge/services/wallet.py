@@ -17,15 +17,19 @@ deadlock with the row's holder waiting for the chain.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.selectors import user_exists
 from audit.services import audit_record
 from config.exceptions import Conflict
+from config.money import ZERO, money
 from recharge.errors import InsufficientBalance
 from recharge.models import (
     LedgerEntry,
     Transaction,
+    TxnCategory,
     TxnSource,
     TxnStatus,
     TxnType,
@@ -33,7 +37,6 @@ from recharge.models import (
     UserPlanStatus,
     Wallet,
 )
-from recharge.money import ZERO, money
 
 
 @dataclass(frozen=True)
@@ -303,3 +306,37 @@ def ledger_entry_reverse(*, entry_id: int, actor, reason: str) -> Movement:
             },
         )
     return movement
+
+
+def wallet_credit_by_staff(*, user_id: int, amount: Decimal, actor, reason: str) -> Transaction:
+    """Put money in a user's wallet by hand (a goodwill credit, a correction), audited.
+
+    The only way money enters a wallet without a provider; it needs the
+    `recharge.credit_wallet` permission, checked by the caller.
+    """
+    amount = money(amount)
+    if amount <= 0:
+        raise ValidationError({"amount": ["Enter an amount above zero."]})
+    if not reason.strip():
+        raise ValidationError({"reason": ["Say why the wallet is credited."]})
+    if not user_exists(user_id=user_id):
+        raise ValidationError({"user_id": ["No such user."]})
+    with transaction.atomic():
+        txn = Transaction.objects.create(
+            user_id=user_id,
+            category=TxnCategory.WALLET,
+            txn_type=TxnType.CREDIT,
+            amount=amount,
+            source=TxnSource.ADJUSTMENT,
+            status=TxnStatus.SUCCESS,
+        )
+        wallet_credit(
+            user_id=user_id,
+            amount=amount,
+            txn=txn,
+            actor=actor,
+            description=f"Credit by staff: {reason}",
+            audit_action="recharge.wallet_credited_by_staff",
+            audit_details={"reason": reason},
+        )
+    return txn

@@ -14,12 +14,14 @@ from recharge.filters import MyTransactionFilter, TransactionFilter, UserPlanFil
 from recharge.models import Transaction, UserPlan
 from recharge.pagination import envelope
 from recharge.serializers.payments import (
+    StaffCreditSerializer,
     SubscribeSerializer,
     TopupSerializer,
     TransactionSerializer,
     UserPlanSerializer,
 )
 from recharge.services.purchases import recharge_subscribe, wallet_topup
+from recharge.services.wallet import wallet_credit_by_staff
 from recharge.views.common import FILTERS, IDEMPOTENCY_KEY, UNAVAILABLE, idempotent, parse
 
 MONEY_ERRORS = {**error_responses(400, 401, 403, 409, 422), **UNAVAILABLE}
@@ -30,8 +32,11 @@ class TopupView(APIView):
         tags=["recharge"],
         summary="Top up the wallet",
         description=(
-            "Charges the payment gateway and credits the wallet with `amount`. "
-            "A declined payment is recorded as a failed transaction and answers 422."
+            "Opens a payment of `amount` at the payment provider and answers 201 with the "
+            "transaction `pending` and its `payment`: pay it with Razorpay Checkout "
+            "(`key_id`, `order_id`) or, with the sandbox provider, at `checkout_url`. The "
+            "wallet is credited when the provider captures the money (its webhook, or "
+            "`POST /payments/confirm`), exactly once. 503 when the provider does not answer."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=TopupSerializer,
@@ -48,7 +53,10 @@ class TopupView(APIView):
                 phone_number=data.get("phone_number") or "",
                 reference=reference,
             )
-            return Response(TransactionSerializer(txn).data, status=status.HTTP_201_CREATED)
+            return Response(
+                TransactionSerializer(txn, context={"request": request}).data,
+                status=status.HTTP_201_CREATED,
+            )
 
         return idempotent(self, request, work)
 
@@ -59,9 +67,12 @@ class SubscribeView(APIView):
         summary="Subscribe to a plan (recharge)",
         description=(
             "Prices the plan, applies `offer_id` when its criteria allow (else 400 naming "
-            "`offer_id`), pays from the wallet (`payment_method` wallet; 422 "
-            "`insufficient_balance` moves nothing) or through the gateway, and starts the plan "
-            "now (`activation_mode` activate) or after the number's current plans (queue)."
+            "`offer_id`) and starts the plan now (`activation_mode` activate) or after the "
+            "number's current plans (queue). Paid from the wallet (`payment_method` wallet; 422 "
+            "`insufficient_balance` moves nothing), it is `success` at once; paid by UPI, card "
+            "or net banking it is `pending` with its `payment` until the provider captures the "
+            "money. The recharge is then sent to the operator (`fulfilment_status`); if the "
+            "operator fails it, the money goes back by itself."
         ),
         parameters=[IDEMPOTENCY_KEY],
         request=SubscribeSerializer,
@@ -80,6 +91,37 @@ class SubscribeView(APIView):
                 source=data["source"],
                 activation_mode=data["activation_mode"],
                 reference=reference,
+            )
+            return Response(
+                TransactionSerializer(txn, context={"request": request}).data, status=201
+            )
+
+        return idempotent(self, request, work)
+
+
+class StaffWalletCreditView(APIView):
+    permission_classes = [permission_required("recharge.credit_wallet")]
+
+    @extend_schema(
+        tags=["recharge"],
+        summary="Credit a user's wallet by hand (staff)",
+        description=(
+            "A goodwill credit or a correction, with its reason in the audit trail. Needs "
+            "`recharge.credit_wallet`. The only way money enters a wallet without a provider."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=StaffCreditSerializer,
+        responses={201: TransactionSerializer, **error_responses(400, 401, 403, 409, 422)},
+    )
+    def post(self, request: Request) -> Response:
+        data = parse(StaffCreditSerializer, request)
+
+        def work(*, reference) -> Response:
+            txn = wallet_credit_by_staff(
+                user_id=data["user_id"],
+                amount=data["amount"],
+                actor=request.user,
+                reason=data["reason"],
             )
             return Response(TransactionSerializer(txn).data, status=status.HTTP_201_CREATED)
 

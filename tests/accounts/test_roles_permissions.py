@@ -34,7 +34,7 @@ def test_permissions_list_names_and_categories(admin_client, role_admin):
     assert all(code.startswith("accounts.") for code in rows)
     found = admin_client.get("/api/v1/permissions/?category=refunds").json()["results"]
     assert [row["codename"] for row in found] == ["accounts.approve_refund"]
-    found = admin_client.get("/api/v1/permissions/?search=refund").json()["results"]
+    found = admin_client.get("/api/v1/permissions/?search=approve+refund").json()["results"]
     assert [row["name"] for row in found] == ["Can approve refunds"]
 
 

@@ -7,6 +7,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import SubscriberType, User
+from payments.providers.sandbox import SandboxProvider
+from payments.services.inbound import webhook_receive
 from recharge.models import (
     LedgerEntry,
     Offer,
@@ -130,3 +132,48 @@ def make_offer(offer_type):
         return offer
 
     return _make
+
+
+WEBHOOK = "/api/v1/payments/webhooks/{provider}"
+
+
+def deliver_webhook(client, body: bytes, headers: dict, *, provider: str = "sandbox"):
+    """POST a provider's webhook as the provider would: raw body, signature headers."""
+    extra = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+    return client.post(
+        WEBHOOK.format(provider=provider),
+        data=body,
+        content_type="application/json",
+        headers=extra,
+    )
+
+
+def sandbox_pay(client, reply: dict, *, succeed: bool = True, amount_minor=None):
+    """Press pay (or fail) on the sandbox checkout of a purchase's reply and deliver the webhook.
+
+    Returns the sandbox attempt (its `confirmation` is what Checkout hands a client).
+    """
+    attempt = SandboxProvider().pay(
+        order_id=reply["payment"]["order_id"], succeed=succeed, amount_minor=amount_minor
+    )
+    response = deliver_webhook(client, attempt.webhook_body, attempt.webhook_headers)
+    assert response.status_code == 200, response.content
+    return attempt
+
+
+def topup_paid(client, user: User, amount: str) -> dict:
+    """A top-up through the API, paid at the sandbox: the wallet holds `amount` more."""
+    client.force_authenticate(user)
+    response = client.post("/api/v1/recharge/wallet/topup", {"amount": amount})
+    assert response.status_code == 201, response.content
+    sandbox_pay(client, response.json())
+    return response.json()
+
+
+def capture(txn: Transaction, *, succeed: bool = True):
+    """Pay a pending purchase at the sandbox and hand its webhook to the service directly."""
+    attempt = SandboxProvider().pay(order_id=txn.payment.provider_order_id, succeed=succeed)
+    webhook_receive(
+        provider_name="sandbox", body=attempt.webhook_body, headers=attempt.webhook_headers
+    )
+    return attempt

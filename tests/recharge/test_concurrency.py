@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from payments.models import Payment
 from recharge.models import (
     Autopay,
     AutopayCharge,
@@ -25,7 +26,7 @@ from recharge.models import (
 from recharge.services import autopay_run as autopay_services
 from recharge.services.autopay_run import autopay_process_due
 from tests.factories import UserFactory
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("on_postgres")]
 
@@ -93,6 +94,8 @@ def test_parallel_topups_with_one_key_credit_once(subscriber):
     assert set(codes) <= {201, 409}
     successes = [body for code, body in replies if code == 201]
     assert successes and all(body == successes[0] for body in successes)
+    assert Transaction.objects.count() == Payment.objects.count() == 1
+    sandbox_pay(APIClient(), successes[0])
     assert balance_of(subscriber) == Decimal("250.00")
     assert Transaction.objects.count() == LedgerEntry.objects.count() == 1
     assert_ledger_consistent()

@@ -7,11 +7,12 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from payments.models import Payment
 from recharge.models import IdempotencyRecord, LedgerEntry, Transaction, UserPlan
 from recharge.services.idempotency import idempotency_purge, request_fingerprint
 from recharge.tasks import idempotency_purge_task
 from tests.factories import UserFactory
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,8 @@ def test_retry_with_the_same_key_returns_the_first_reply_and_moves_no_money(api_
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert again["Idempotent-Replayed"] == "true"
+    assert Transaction.objects.count() == Payment.objects.count() == 1
+    sandbox_pay(api_client, first.json())
     assert balance_of(subscriber) == Decimal("500.00")
     assert Transaction.objects.count() == LedgerEntry.objects.count() == 1
     # The trailing-slash spelling of the route is the same request.
@@ -40,7 +43,7 @@ def test_same_key_with_another_body_is_refused(api_client, subscriber):
     response = api_client.post(TOPUP, {"amount": 900}, HTTP_IDEMPOTENCY_KEY="k-2")
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
-    assert balance_of(subscriber) == Decimal("500.00")
+    assert Payment.objects.get().amount == Decimal("500.00")
 
 
 def test_same_key_on_another_endpoint_is_another_request(api_client, subscriber, plan):
@@ -78,16 +81,16 @@ def test_a_claim_abandoned_by_a_crash_is_taken_over_after_its_lease(api_client, 
     api_client.force_authenticate(subscriber)
     response = api_client.post(TOPUP, body, HTTP_IDEMPOTENCY_KEY="k-5")
     assert response.status_code == 201
-    assert balance_of(subscriber) == Decimal("500.00")
+    assert Payment.objects.get().amount == Decimal("500.00")
     assert IdempotencyRecord.objects.get(key="k-5").status_code == 201
 
 
 def test_keys_are_scoped_per_user(api_client, subscriber, other_subscriber):
     for user in (subscriber, other_subscriber):
         api_client.force_authenticate(user)
-        assert (
-            api_client.post(TOPUP, {"amount": 100}, HTTP_IDEMPOTENCY_KEY="same").status_code == 201
-        )
+        response = api_client.post(TOPUP, {"amount": 100}, HTTP_IDEMPOTENCY_KEY="same")
+        assert response.status_code == 201
+        sandbox_pay(api_client, response.json())
     assert balance_of(subscriber) == balance_of(other_subscriber) == Decimal("100.00")
 
 
@@ -114,14 +117,16 @@ def test_invalid_input_is_not_kept_against_the_key(api_client, subscriber):
 
 
 def test_a_server_failure_lets_the_key_go(api_client, subscriber, settings):
-    settings.RECHARGE_PAYMENT_GATEWAY = "tests.recharge.test_subscribe.DownGateway"
+    settings.PAYMENTS_PROVIDERS = {"down": "tests.recharge.test_subscribe.DownProvider"}
+    settings.PAYMENTS_PROVIDER = "down"
     api_client.force_authenticate(subscriber)
     response = api_client.post(TOPUP, {"amount": 100}, HTTP_IDEMPOTENCY_KEY="k-9")
     assert response.status_code == 503
     assert not IdempotencyRecord.objects.exists()
-    settings.RECHARGE_PAYMENT_GATEWAY = "recharge.gateways.simulated.SimulatedGateway"
+    settings.PAYMENTS_PROVIDER = "sandbox"
     retry = api_client.post(TOPUP, {"amount": 100}, HTTP_IDEMPOTENCY_KEY="k-9")
     assert retry.status_code == 201
+    sandbox_pay(api_client, retry.json())
     assert balance_of(subscriber) == Decimal("100.00")
 
 
@@ -133,7 +138,7 @@ def test_key_must_be_1_to_255_characters(api_client, subscriber, key):
     assert "Idempotency-Key" in response.json()["errors"]
 
 
-def test_the_same_key_gives_the_gateway_the_same_payment_reference(api_client, subscriber):
+def test_the_same_key_gives_the_provider_the_same_payment_reference(api_client, subscriber):
     api_client.force_authenticate(subscriber)
     api_client.post(TOPUP, {"amount": 100}, HTTP_IDEMPOTENCY_KEY="ref-key")
     other = UserFactory(mobile="+919800000001")

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from payments.models import Payment
 from recharge.models import CatalogStatus, Offer, OfferRedemption, Transaction, UserPlan
 from recharge.services.pricing import offer_discount
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
 
@@ -132,13 +133,32 @@ def test_total_cap(api_client, subscriber, other_subscriber, cheap_plan, make_of
     assert balance_of(other_subscriber) == Decimal("1000.00")
 
 
-def test_offer_through_the_gateway(api_client, subscriber, plan, make_offer):
+def test_offer_through_a_provider_is_redeemed_on_capture(api_client, subscriber, plan, make_offer):
     offer = make_offer(discount_type="flat", discount_value=Decimal("99.00"))
     response = subscribe(api_client, subscriber, plan, offer, payment_method="UPI")
     assert response.status_code == 201
     assert response.json()["amount"] == "600.00"
-    assert Transaction.objects.get().gateway == "simulated"
+    assert response.json()["payment"]["amount"] == "600.00"
+    assert not OfferRedemption.objects.exists()
+    sandbox_pay(api_client, response.json())
+    assert Transaction.objects.get().gateway == "sandbox"
     assert OfferRedemption.objects.count() == 1
+
+
+def test_an_offer_used_up_before_the_capture_refunds_the_payment(
+    api_client, subscriber, other_subscriber, cheap_plan, make_offer
+):
+    offer = make_offer(max_redemptions_total=1)
+    pending = subscribe(api_client, subscriber, cheap_plan, offer, payment_method="UPI")
+    fund(other_subscriber, "1000.00")
+    assert subscribe(api_client, other_subscriber, cheap_plan, offer).status_code == 201
+    sandbox_pay(api_client, pending.json())
+    txn = Transaction.objects.get(pk=pending.json()["txn_id"])
+    assert txn.status == "failed" and "refunded" in txn.failure_reason
+    payment = Payment.objects.get(pk=txn.payment_id)
+    assert payment.status == "refunded"
+    assert payment.refunds.get().status == "processed"
+    assert not UserPlan.objects.filter(transaction=txn).exists()
 
 
 def test_a_redeemed_offer_is_retired_not_erased(api_client, staff, subscriber, plan, make_offer):

@@ -18,7 +18,7 @@ from recharge.models import LedgerEntry, Plan, Transaction
 from recharge.services.purchases import recharge_subscribe, wallet_topup
 from recharge.services.wallet import ledger_entry_reverse, wallet_debit
 from tests.factories import UserFactory
-from tests.recharge.conftest import assert_ledger_consistent, balance_of
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, capture
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +34,7 @@ def check_sequence(ops: list[tuple[str, int]]) -> None:
         plans = [
             Plan.objects.create(plan_name=f"P{p}", validity=1, price=Decimal(p)) for p in PRICES
         ]
-        wallet_topup(user=other, amount=Decimal("5.00"), payment_method="UPI")
+        capture(wallet_topup(user=other, amount=Decimal("5.00"), payment_method="UPI"))
         expected = Decimal("0.00")
         for op, arg in ops:
             expected = _apply(op, arg, user, plans, expected)
@@ -47,7 +47,9 @@ def check_sequence(ops: list[tuple[str, int]]) -> None:
 def _apply(op: str, arg: int, user: User, plans: list[Plan], expected: Decimal) -> Decimal:
     if op == "topup":
         amount = Decimal(arg % 100_000 + 1) / 100  # 0.01 .. 1000.00
-        wallet_topup(user=user, amount=amount, payment_method="UPI")
+        pending = wallet_topup(user=user, amount=amount, payment_method="UPI")
+        assert balance_of(user) == expected  # nothing before the capture
+        capture(pending)
         return expected + amount
     if op == "subscribe":
         plan = plans[arg % len(plans)]

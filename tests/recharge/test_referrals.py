@@ -15,7 +15,7 @@ from recharge.services.referrals import (
     referrals_settle,
 )
 from tests.factories import UserFactory
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, topup_paid
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,8 @@ def test_only_a_paid_recharge_earns_it(api_client, referee, referrer, cheap_plan
     assert not ReferralReward.objects.filter(status=ReferralStatus.EARNED).exists()
     assert balance_of(referrer) == 0
     fund(referee, "10.00")
-    api_client.post("/api/v1/recharge/wallet/topup", {"amount": 100})
+    topup_paid(api_client, referee, "100")
+    assert balance_of(referee) == Decimal("110.00")
     assert balance_of(referrer) == 0  # a top-up is not a recharge
 
 

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from recharge.gateways import ChargeResult, GatewayUnavailable
+from payments.models import Payment, PaymentStatus
+from payments.providers import ProviderUnavailable
+from payments.providers.sandbox import SandboxProvider
 from recharge.models import (
     LedgerEntry,
     Transaction,
@@ -16,7 +18,7 @@ from recharge.models import (
     UserPlanStatus,
 )
 from recharge.services.plans import user_plans_roll
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
+from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
 
@@ -24,24 +26,14 @@ TOPUP = "/api/v1/recharge/wallet/topup"
 SUBSCRIBE = "/api/v1/recharge/subscribe"
 
 
-class DecliningGateway:
-    name = "declining"
-
-    def charge(self, **kwargs):
-        return ChargeResult(approved=False, gateway_reference="dec_1", message="card expired")
-
-    def refund(self, **kwargs):  # pragma: no cover - nothing to refund
-        raise AssertionError("nothing was charged")
-
-
-class DownGateway:
+class DownProvider(SandboxProvider):
     name = "down"
 
-    def charge(self, **kwargs):
-        raise GatewayUnavailable("timeout")
+    def create_order(self, **kwargs):
+        raise ProviderUnavailable("timeout")
 
 
-def test_topup_credits_the_wallet_with_a_ledger_entry(api_client, subscriber):
+def test_topup_is_pending_until_the_provider_captures_it(api_client, subscriber):
     api_client.force_authenticate(subscriber)
     response = api_client.post(
         TOPUP, {"amount": 500, "phone_number": "9876543210", "payment_method": "UPI"}
@@ -52,13 +44,26 @@ def test_topup_credits_the_wallet_with_a_ledger_entry(api_client, subscriber):
     assert body["txn_type"] == "credit"
     assert body["amount"] == "500.00"
     assert body["source"] == "wallet_topup"
-    assert body["status"] == "success"
+    assert body["status"] == "pending"
     assert body["payment_method"] == "UPI"
     assert body["phone_number"] == "9876543210"
+    payment = body["payment"]
+    assert payment["status"] == "pending" and payment["provider"] == "sandbox"
+    assert payment["amount"] == "500.00" and payment["currency"] == "INR"
+    assert payment["order_id"].startswith("order_sbx_") and payment["key_id"]
+    assert payment["checkout_url"].endswith(f"/payments/sandbox/checkout/{payment['order_id']}/")
+    # Nothing has arrived yet: the wallet is untouched.
+    assert balance_of(subscriber) == 0
+    assert not LedgerEntry.objects.exists()
+
+    sandbox_pay(api_client, body)
     assert balance_of(subscriber) == Decimal("500.00")
     entry = LedgerEntry.objects.get()
     assert entry.amount == Decimal("500.00") and entry.transaction_id == body["txn_id"]
+    assert Transaction.objects.get(pk=body["txn_id"]).status == TxnStatus.SUCCESS
     assert AuditEvent.objects.filter(action="recharge.wallet_topped_up").count() == 1
+    mine = api_client.get(f"/api/v1/payments/{payment['payment_id']}").json()
+    assert mine["status"] == "captured" and mine["checkout_url"] is None
     assert_ledger_consistent()
 
 
@@ -81,24 +86,27 @@ def test_topup_refuses_bad_input(api_client, subscriber, payload, field):
     assert not Transaction.objects.exists()
 
 
-def test_declined_topup_is_recorded_as_failed_and_moves_nothing(api_client, subscriber, settings):
-    settings.RECHARGE_PAYMENT_GATEWAY = "tests.recharge.test_subscribe.DecliningGateway"
+def test_declined_topup_is_recorded_as_failed_and_moves_nothing(api_client, subscriber):
     api_client.force_authenticate(subscriber)
     response = api_client.post(TOPUP, {"amount": 500, "payment_method": "Card"})
-    assert response.status_code == 422
-    assert response.json()["code"] == "payment_declined"
+    assert response.status_code == 201
+    sandbox_pay(api_client, response.json(), succeed=False)
     txn = Transaction.objects.get()
-    assert txn.status == TxnStatus.FAILED and txn.failure_reason == "card expired"
+    assert txn.status == TxnStatus.FAILED
+    assert txn.failure_reason == "Payment failed at the sandbox"
+    assert Payment.objects.get().status == PaymentStatus.FAILED
     assert balance_of(subscriber) == 0
     assert not LedgerEntry.objects.exists()
 
 
-def test_unreachable_gateway_is_a_503_and_records_nothing(api_client, subscriber, settings):
-    settings.RECHARGE_PAYMENT_GATEWAY = "tests.recharge.test_subscribe.DownGateway"
+def test_unreachable_provider_is_a_503_and_records_nothing(api_client, subscriber, settings):
+    settings.PAYMENTS_PROVIDERS = {"down": "tests.recharge.test_subscribe.DownProvider"}
+    settings.PAYMENTS_PROVIDER = "down"
     api_client.force_authenticate(subscriber)
     response = api_client.post(TOPUP, {"amount": 500})
     assert response.status_code == 503
-    assert not Transaction.objects.exists()
+    assert response.json()["code"] == "provider_unavailable"
+    assert not Transaction.objects.exists() and not Payment.objects.exists()
 
 
 def test_subscribe_from_wallet(api_client, subscriber, plan):
@@ -175,23 +183,31 @@ def test_inactive_or_retired_plans_are_not_sold(api_client, subscriber, plan):
     assert balance_of(subscriber) == Decimal("1000.00")
 
 
-def test_subscribe_through_the_gateway_leaves_the_wallet_alone(api_client, subscriber, plan):
+def test_subscribe_through_a_provider_starts_the_plan_on_capture(api_client, subscriber, plan):
     fund(subscriber, "50.00")
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "card"})
+    response = api_client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "card", "activation_mode": "activate"}
+    )
     assert response.status_code == 201, response.content
-    assert response.json()["payment_method"] == "Card"
-    txn = Transaction.objects.get(pk=response.json()["txn_id"])
-    assert txn.gateway == "simulated" and txn.gateway_reference
+    body = response.json()
+    assert body["payment_method"] == "Card" and body["status"] == "pending"
+    assert body["payment"]["amount"] == "699.00" and body["fulfilment_status"] is None
+    assert not UserPlan.objects.exists()
+    sandbox_pay(api_client, body)
+    txn = Transaction.objects.get(pk=body["txn_id"])
+    assert txn.status == TxnStatus.SUCCESS
+    assert txn.gateway == "sandbox" and txn.gateway_reference.startswith("pay_sbx_")
     assert balance_of(subscriber) == Decimal("50.00")
     assert UserPlan.objects.filter(transaction=txn, status=UserPlanStatus.ACTIVE).exists()
+    assert txn.fulfilment.status == "success"
 
 
-def test_declined_gateway_subscription_starts_no_plan(api_client, subscriber, plan, settings):
-    settings.RECHARGE_PAYMENT_GATEWAY = "tests.recharge.test_subscribe.DecliningGateway"
+def test_declined_provider_subscription_starts_no_plan(api_client, subscriber, plan):
     api_client.force_authenticate(subscriber)
     response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "UPI"})
-    assert response.status_code == 422
+    assert response.status_code == 201
+    sandbox_pay(api_client, response.json(), succeed=False)
     assert Transaction.objects.get().status == TxnStatus.FAILED
     assert not UserPlan.objects.exists()
 

@@ -15,6 +15,7 @@ from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from config.money import money
 from recharge.models import (
     AutopayCharge,
     AutopayChargeStatus,
@@ -25,7 +26,6 @@ from recharge.models import (
     UserPlanStatus,
     Wallet,
 )
-from recharge.money import money
 from recharge.notifications.models import SystemEvent, SystemNotice
 from recharge.notifications.services.announcements import REACHABLE
 from recharge.notifications.services.notices import (

@@ -17,8 +17,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import User, UserPreference
 from accounts.phone import national_number
+from config.money import money
 from recharge.models import AutopayCharge, AutopayStatus, ReferralReward, UserPlan, Wallet
-from recharge.money import money
 from recharge.notifications.models import Notification, SystemEvent, SystemNotice
 
 TRANSACTIONAL = "transactional_alerts"
