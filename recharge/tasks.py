@@ -3,7 +3,11 @@
 from celery import shared_task
 
 from recharge.services.autopay_run import autopay_process_due
-from recharge.services.fulfilment import fulfilment_submit, fulfilments_recheck
+from recharge.services.fulfilment import (
+    fulfilment_submit,
+    fulfilments_recheck,
+    fulfilments_submit,
+)
 from recharge.services.idempotency import idempotency_purge
 from recharge.services.plans import user_plans_roll
 from recharge.services.referrals import referral_settle_for, referrals_settle
@@ -45,11 +49,7 @@ def fulfilment_submit_task(fulfilment_id: int) -> str:
 
 @shared_task(name="recharge.tasks.fulfilments_submit")
 def fulfilments_submit_task(fulfilment_ids: list[int]) -> dict:
-    counts: dict[str, int] = {}
-    for fulfilment_id in fulfilment_ids:
-        status = fulfilment_submit(fulfilment_id=fulfilment_id).status
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    return fulfilments_submit(fulfilment_ids=fulfilment_ids)
 
 
 @shared_task(name="recharge.tasks.fulfilments_recheck")

@@ -63,27 +63,101 @@ def fulfilments_open(*, txns: list[Transaction]) -> list[Fulfilment]:
 
 def fulfilment_submit(*, fulfilment_id: int) -> Fulfilment:
     """Send one initiated recharge to the aggregator and record its answer."""
-    now = timezone.now()
-    claimed = Fulfilment.objects.filter(pk=fulfilment_id, status=FulfilmentStatus.INITIATED).update(
-        status=FulfilmentStatus.PENDING,
-        attempts=F("attempts") + 1,
-        submitted_at=now,
-        updated_at=now,
-    )
-    fulfilment = Fulfilment.objects.select_related("transaction").get(pk=fulfilment_id)
-    if not claimed:
-        return fulfilment
-    txn = fulfilment.transaction
-    try:
-        result = get_aggregator().submit(
-            reference=str(txn.reference),
-            phone_number=txn.phone_number,
-            plan_id=txn.plan_id,
-            amount=txn.gross_amount if txn.gross_amount is not None else txn.amount,
+    fulfilments_submit(fulfilment_ids=[fulfilment_id])
+    return Fulfilment.objects.get(pk=fulfilment_id)
+
+
+def _claim(fulfilment_ids: list[int], *, now) -> list[Fulfilment]:
+    """Take the initiated ones among `fulfilment_ids` (skipping any another worker holds)."""
+    with transaction.atomic():
+        claimed = list(
+            Fulfilment.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("transaction")
+            .filter(pk__in=fulfilment_ids, status=FulfilmentStatus.INITIATED)
+            .order_by("pk")
         )
-    except AggregatorUnavailable:
-        return fulfilment  # pending: the recheck job asks the aggregator what became of it
-    return fulfilment_settle(fulfilment_id=fulfilment_id, result=result)
+        Fulfilment.objects.filter(pk__in=[f.pk for f in claimed]).update(
+            status=FulfilmentStatus.PENDING,
+            attempts=F("attempts") + 1,
+            submitted_at=now,
+            updated_at=now,
+        )
+    return claimed
+
+
+def fulfilments_submit(*, fulfilment_ids: list[int]) -> dict:
+    """Send initiated recharges to the aggregator; record the delivered ones in one go.
+
+    Failures are settled one by one (each refunds); successes, the common case,
+    in one UPDATE and one audit event, so a large autopay run stays cheap.
+    """
+    aggregator = get_aggregator()
+    claimed = _claim(fulfilment_ids, now=timezone.now())
+    counts = {"success": 0, "failed": 0, "pending": 0}
+    delivered: list[tuple[Fulfilment, FulfilmentResult]] = []
+    for fulfilment in claimed:
+        txn = fulfilment.transaction
+        try:
+            result = aggregator.submit(
+                reference=str(txn.reference),
+                phone_number=txn.phone_number,
+                plan_id=txn.plan_id,
+                amount=txn.gross_amount if txn.gross_amount is not None else txn.amount,
+            )
+        except AggregatorUnavailable:
+            result = FulfilmentResult(PENDING)  # the recheck job asks what became of it
+        if result.status == SUCCESS:
+            delivered.append((fulfilment, result))
+        else:
+            fulfilment_settle(fulfilment_id=fulfilment.pk, result=result)
+            counts[FAILED if result.status == FAILED else PENDING] += 1
+    counts["success"] = _record_delivered(delivered)
+    return counts
+
+
+def _record_delivered(delivered: list[tuple[Fulfilment, FulfilmentResult]]) -> int:
+    if not delivered:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        still_open = set(
+            Fulfilment.objects.select_for_update()
+            .filter(pk__in=[f.pk for f, _ in delivered], status__in=OPEN)
+            .values_list("pk", flat=True)
+        )
+        done = []
+        for fulfilment, result in delivered:
+            if fulfilment.pk not in still_open:
+                continue  # settled meanwhile (a recheck): its verdict stands
+            fulfilment.status = FulfilmentStatus.SUCCESS
+            fulfilment.aggregator_reference = result.reference
+            fulfilment.operator = result.operator
+            fulfilment.completed_at = fulfilment.updated_at = now
+            done.append(fulfilment)
+        Fulfilment.objects.bulk_update(
+            done, ["status", "aggregator_reference", "operator", "completed_at", "updated_at"]
+        )
+        if done:
+            items = [
+                {
+                    "fulfilment_id": f.pk,
+                    "txn_id": f.transaction_id,
+                    "aggregator_reference": f.aggregator_reference,
+                }
+                for f in done
+            ]
+            audit_record(
+                action="recharge.fulfilment_success",
+                target=done[0] if len(done) == 1 else None,
+                target_type="" if len(done) == 1 else "recharge.fulfilment_batch",
+                before={"status": FulfilmentStatus.PENDING},
+                after={
+                    "status": FulfilmentStatus.SUCCESS,
+                    "aggregator": done[0].aggregator,
+                    "items": items,
+                },
+            )
+    return len(done)
 
 
 def fulfilment_settle(*, fulfilment_id: int, result: FulfilmentResult, actor=None) -> Fulfilment:
