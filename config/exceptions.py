@@ -93,6 +93,17 @@ def _validation_body(exc: exceptions.ValidationError) -> dict:
     return error_body(400, "validation_error", message, errors=detail)
 
 
+def _detail_message(detail) -> str:
+    """The human message of an error's detail; a structured detail (simplejwt's) gives its own."""
+    if isinstance(detail, dict):
+        if "detail" in detail:
+            return str(detail["detail"])
+        return _first_message(detail)[1]
+    if isinstance(detail, list):
+        return _first_message(detail)[1] if detail else ""
+    return str(detail)
+
+
 def _code_of(exc: exceptions.APIException) -> str:
     codes = exc.get_codes()
     return codes if isinstance(codes, str) else exc.default_code
@@ -119,7 +130,7 @@ def api_exception_handler(exc, context):
         elif isinstance(exc, DjangoPermissionDenied):
             code, message = "permission_denied", DEFAULT_MESSAGES[403]
         else:
-            code, message = _code_of(exc), str(exc.detail)
+            code, message = _code_of(exc), _detail_message(exc.detail)
         response.data = error_body(response.status_code, code, message)
         return response
 

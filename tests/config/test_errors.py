@@ -54,6 +54,9 @@ def test_invalid_bearer_token_is_401(api_client):
     body = assert_error_shape(response, 401, "token_not_valid")
     assert "not-a-real-token" not in response.content.decode()
     assert "errors" not in body
+    # A readable sentence, not the repr of the authenticator's structured detail.
+    assert body["message"] == "Given token not valid for any token type"
+    assert "ErrorDetail" not in response.content.decode()
 
 
 def test_django_permission_denied_is_403_without_its_reason(api_client):
