@@ -67,6 +67,13 @@ _KEPT_PAYMENT_FIELDS = (
 _KEPT_CARD_FIELDS = ("network", "type", "international", "emi")
 
 
+def _entity(payload, name: str) -> dict | None:
+    """`payload[name]["entity"]` when the body has that shape, else None."""
+    wrapper = payload.get(name) if isinstance(payload, dict) else None
+    entity = wrapper.get("entity") if isinstance(wrapper, dict) else None
+    return entity if isinstance(entity, dict) else None
+
+
 def scrub_payment(entity: dict) -> dict:
     """A payment entity without card numbers, names, contacts or anything not needed later."""
     kept = {key: entity[key] for key in _KEPT_PAYMENT_FIELDS if key in entity}
@@ -81,18 +88,18 @@ def scrub_payment(entity: dict) -> dict:
 
 def scrub_event(data: dict) -> dict:
     """A webhook body with each entity scrubbed; only payment and refund entities are kept."""
-    payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
+    payload = data.get("payload")
     kept: dict = {}
-    payment = (payload.get("payment") or {}).get("entity")
-    if isinstance(payment, dict):
+    payment = _entity(payload, "payment")
+    if payment is not None:
         kept["payment"] = {"entity": scrub_payment(payment)}
-    order = (payload.get("order") or {}).get("entity")
-    if isinstance(order, dict):
+    order = _entity(payload, "order")
+    if order is not None:
         kept["order"] = {
             "entity": {k: order.get(k) for k in ("id", "amount", "currency", "status", "receipt")}
         }
-    refund = (payload.get("refund") or {}).get("entity")
-    if isinstance(refund, dict):
+    refund = _entity(payload, "refund")
+    if refund is not None:
         kept["refund"] = {
             "entity": {
                 k: refund.get(k) for k in ("id", "payment_id", "amount", "currency", "status")
@@ -239,11 +246,11 @@ class RazorpayProvider(PaymentProvider):
             raise MalformedEvent("not JSON") from exc
         if not isinstance(data, dict) or not isinstance(data.get("event"), str):
             raise MalformedEvent("no event")
-        payload = data.get("payload") if isinstance(data.get("payload"), dict) else {}
-        payment_entity = (payload.get("payment") or {}).get("entity")
-        order_entity = (payload.get("order") or {}).get("entity") or {}
-        refund_entity = (payload.get("refund") or {}).get("entity") or {}
-        payment = provider_payment(payment_entity) if isinstance(payment_entity, dict) else None
+        payload = data.get("payload")
+        payment_entity = _entity(payload, "payment")
+        order_entity = _entity(payload, "order") or {}
+        refund_entity = _entity(payload, "refund") or {}
+        payment = provider_payment(payment_entity) if payment_entity is not None else None
         order_id = (payment.order_id if payment else "") or str(order_entity.get("id") or "")
         # Razorpay names each event in a header; a body without one is named by its hash,
         # so a replayed copy is still recognised.

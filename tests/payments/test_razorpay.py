@@ -327,3 +327,44 @@ def test_staff_recheck_asks_razorpay(api_client, subscriber, staff, razorpay):
     assert balance_of(subscriber) == Decimal("500.00")
     razorpay.down = True
     assert api_client.post(url).status_code == 200  # captured: nothing to ask
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"[]",
+        b'{"event": 5}',
+        b'{"event": "payment.captured", "payload": {"payment": {"entity": {"id": "p"}}}}',
+        b'{"event": "payment.captured", "payload": {"payment": {"entity": {"id": "p", "amount": "a"}}}}',
+        "\u00e9t\u00e9".encode("latin-1"),
+    ],
+    ids=[
+        "empty",
+        "list",
+        "event-not-text",
+        "no-amount",
+        "bad-amount",
+        "not-utf8",
+    ],
+)
+def test_signed_bodies_of_the_wrong_shape_are_400s(api_client, razorpay, raw):
+    from tests.payments.razorpay_fake import WEBHOOK_SECRET, sign
+
+    signature = sign(WEBHOOK_SECRET, raw.decode("utf-8", errors="replace"))
+    response = deliver_webhook(
+        api_client, raw, {"X-Razorpay-Signature": signature}, provider="razorpay"
+    )
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] in ("validation_error", "invalid_signature")
+    assert not PaymentEvent.objects.exists()
+
+
+def test_a_signed_event_about_nothing_of_ours_is_acknowledged(api_client, razorpay):
+    from tests.payments.razorpay_fake import WEBHOOK_SECRET, sign
+
+    raw = b'{"event": "payment.captured", "payload": {"payment": "x"}}'
+    headers = {"X-Razorpay-Signature": sign(WEBHOOK_SECRET, raw.decode())}
+    response = deliver_webhook(api_client, raw, headers, provider="razorpay")
+    assert response.status_code == 200  # so that Razorpay stops retrying it
+    assert response.json()["outcome"] == "no payment of ours has this order"
