@@ -44,16 +44,24 @@ class PaymentSerializer(serializers.ModelSerializer):
     def _checkout(self, payment: Payment) -> dict:
         if payment.status not in OPEN_STATUSES or not payment.provider_order_id:
             return {}
-        cache = self.context.setdefault("_checkout", {})
-        if payment.pk not in cache:
-            try:
-                provider = get_provider(payment.provider)
-            except KeyError:
-                return {}
-            cache[payment.pk] = provider.checkout(
-                order_id=payment.provider_order_id, request=self.context.get("request")
+        # Both fields read it: one answer per payment, one provider client per list.
+        answers = self.context.setdefault("_checkout", {})
+        if payment.pk not in answers:
+            providers = self.context.setdefault("_providers", {})
+            if payment.provider not in providers:
+                try:
+                    providers[payment.provider] = get_provider(payment.provider)
+                except KeyError:
+                    providers[payment.provider] = None
+            provider = providers[payment.provider]
+            answers[payment.pk] = (
+                provider.checkout(
+                    order_id=payment.provider_order_id, request=self.context.get("request")
+                )
+                if provider is not None
+                else {}
             )
-        return cache[payment.pk]
+        return answers[payment.pk]
 
     def get_key_id(self, payment: Payment) -> str | None:
         return self._checkout(payment).get("key_id")

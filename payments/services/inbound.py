@@ -77,9 +77,10 @@ def webhook_receive(*, provider_name: str, body: bytes, headers) -> WebhookOutco
                 )
         except IntegrityError:
             return WebhookOutcome(duplicate=True, outcome="already received")
-        outcome = _act(provider.name, event)
+        payment_id = _payment_id(provider.name, event)
+        outcome = _act(provider.name, event, payment_id)
         record.outcome = outcome[:255]
-        record.payment_id = _payment_id(provider.name, event)
+        record.payment_id = payment_id
         record.save(update_fields=["outcome", "payment"])
     return WebhookOutcome(duplicate=False, outcome=outcome)
 
@@ -94,14 +95,13 @@ def _payment_id(provider_name: str, event: WebhookEvent) -> int | None:
     )
 
 
-def _act(provider_name: str, event: WebhookEvent) -> str:
+def _act(provider_name: str, event: WebhookEvent, payment_id: int | None) -> str:
     if event.event_type in REFUND_EVENTS:
         return refund_settle_from_provider(
             provider=provider_name,
             refund_id=event.refund_id,
             failed=event.event_type == "refund.failed",
         )
-    payment_id = _payment_id(provider_name, event)
     if payment_id is None:
         return "no payment of ours has this order"
     payment = payment_lock(payment_id)

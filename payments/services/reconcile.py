@@ -53,7 +53,9 @@ def payment_recheck(*, payment_id: int, now=None) -> Payment:
         FailureCode.AMOUNT_MISMATCH,
         FailureCode.CURRENCY_MISMATCH,
     )
-    if payment.status not in RECHECKABLE or mismatched or not payment.provider_order_id:
+    if payment.status not in RECHECKABLE or mismatched:
+        return payment  # settled, or never to be captured: nothing to ask
+    if not payment.provider_order_id:
         with transaction.atomic():
             return payment_expire_locked(payment_lock(payment.pk), now=now)
     provider = get_provider(payment.provider)

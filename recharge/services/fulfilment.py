@@ -115,7 +115,8 @@ def fulfilments_submit(*, fulfilment_ids: list[int]) -> dict:
     return counts
 
 
-def _record_delivered(delivered: list[tuple[Fulfilment, FulfilmentResult]]) -> int:
+def _record_delivered(delivered: list[tuple[Fulfilment, FulfilmentResult]], *, actor=None) -> int:
+    """Mark delivered recharges successful: one UPDATE and one audit event for all of them."""
     if not delivered:
         return 0
     now = timezone.now()
@@ -148,6 +149,7 @@ def _record_delivered(delivered: list[tuple[Fulfilment, FulfilmentResult]]) -> i
             ]
             audit_record(
                 action="recharge.fulfilment_success",
+                actor=actor,
                 target=done[0] if len(done) == 1 else None,
                 target_type="" if len(done) == 1 else "recharge.fulfilment_batch",
                 before={"status": FulfilmentStatus.PENDING},
@@ -162,6 +164,11 @@ def _record_delivered(delivered: list[tuple[Fulfilment, FulfilmentResult]]) -> i
 
 def fulfilment_settle(*, fulfilment_id: int, result: FulfilmentResult, actor=None) -> Fulfilment:
     """Record the aggregator's verdict on an open recharge; a failure refunds it once."""
+    if result.status == SUCCESS:
+        fulfilment = Fulfilment.objects.get(pk=fulfilment_id)
+        _record_delivered([(fulfilment, result)], actor=actor)
+        fulfilment.refresh_from_db()
+        return fulfilment
     with transaction.atomic():
         fulfilment = (
             Fulfilment.objects.select_for_update(of=("self",))
@@ -176,14 +183,10 @@ def fulfilment_settle(*, fulfilment_id: int, result: FulfilmentResult, actor=Non
             fulfilment.save(update_fields=["aggregator_reference", "operator", "updated_at"])
             return fulfilment
         before = fulfilment.status
-        fulfilment.status = (
-            FulfilmentStatus.SUCCESS if result.status == SUCCESS else FulfilmentStatus.FAILED
-        )
+        fulfilment.status = FulfilmentStatus.FAILED
         fulfilment.completed_at = timezone.now()
-        fulfilment.failure_reason = (result.message if result.status == FAILED else "")[:255]
-        refund = None
-        if fulfilment.status == FulfilmentStatus.FAILED:
-            refund = _refund(fulfilment, actor=actor)
+        fulfilment.failure_reason = (result.message or "")[:255]
+        refund = _refund(fulfilment, actor=actor)
         fulfilment.save(
             update_fields=[
                 "status",
@@ -196,7 +199,7 @@ def fulfilment_settle(*, fulfilment_id: int, result: FulfilmentResult, actor=Non
             ]
         )
         audit_record(
-            action=f"recharge.fulfilment_{fulfilment.status}",
+            action="recharge.fulfilment_failed",
             actor=actor,
             target=fulfilment,
             before={"status": before},

@@ -93,7 +93,8 @@ class SubscribeView(APIView):
                 reference=reference,
             )
             return Response(
-                TransactionSerializer(txn, context={"request": request}).data, status=201
+                TransactionSerializer(txn, context={"request": request}).data,
+                status=status.HTTP_201_CREATED,
             )
 
         return idempotent(self, request, work)

@@ -1,12 +1,10 @@
 """Captures arriving together, on PostgreSQL: the wallet is credited once whatever the mix."""
 
 import secrets
-import threading
 import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from payments import purposes
@@ -18,32 +16,10 @@ from tests.recharge.conftest import (
     balance_of,
     deliver_webhook,
     fund,
+    run_together,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("on_postgres")]
-
-
-def run_together(count: int, work) -> list:
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list = []
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as exc:  # reported below, with the others
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors, errors
-    return results
 
 
 def _client(user=None) -> APIClient:

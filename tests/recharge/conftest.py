@@ -1,3 +1,4 @@
+import threading
 from decimal import Decimal
 
 import pytest
@@ -177,3 +178,30 @@ def capture(txn: Transaction, *, succeed: bool = True):
         provider_name="sandbox", body=attempt.webhook_body, headers=attempt.webhook_headers
     )
     return attempt
+
+
+def run_together(count: int, work, *, names=None) -> list:
+    """Run `work(i)` in `count` threads released at once; each closes its own connection."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+    errors: list = []
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            results[i] = work(i)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=worker, args=(i,), name=names[i] if names else f"w{i}")
+        for i in range(count)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    return results

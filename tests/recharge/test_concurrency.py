@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -26,36 +26,15 @@ from recharge.models import (
 from recharge.services import autopay_run as autopay_services
 from recharge.services.autopay_run import autopay_process_due
 from tests.factories import UserFactory
-from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
+from tests.recharge.conftest import (
+    assert_ledger_consistent,
+    balance_of,
+    fund,
+    run_together,
+    sandbox_pay,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("on_postgres")]
-
-
-def run_together(count: int, work, *, names=None) -> list:
-    """Run `work(i)` in `count` threads released at once; each closes its own connection."""
-    barrier = threading.Barrier(count)
-    results: list = [None] * count
-    errors: list = []
-
-    def worker(i: int) -> None:
-        try:
-            barrier.wait(timeout=30)
-            results[i] = work(i)
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=worker, args=(i,), name=names[i] if names else f"w{i}")
-        for i in range(count)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not errors, errors
-    return results
 
 
 def client_for(user) -> APIClient:
