@@ -17,7 +17,8 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 
 COPY . .
-RUN SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY=collectstatic-only AUDIT_CHAIN_KEY=collectstatic-only \
+    python manage.py collectstatic --noinput \
     && mkdir -p /app/var && chown -R app:app /app/var
 
 USER app

@@ -6,12 +6,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run migrate superuser test lint format check ci clean
+.PHONY: help install run migrate superuser test lint format check fuzz ci clean
 
 help:
 	@echo "make run     set up and serve on http://$(HOST):$(PORT)/ (SQLite, no other service)"
 	@echo "make test    set up and run the test suite (PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint    ruff check and format check;  make check: Django checks and migrations"
+	@echo "make fuzz    schemathesis against a served copy on PostgreSQL (needs PostgreSQL)"
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is required (none found on PATH)"; exit 1; }
@@ -44,7 +45,11 @@ check: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# Schemathesis in its own virtualenv (.venv-fuzz), against a fresh database.
+fuzz: install
+	.ci/fuzz
+
 ci: lint check test
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) .venv-fuzz staticfiles

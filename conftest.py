@@ -22,8 +22,10 @@ def _test_delivery(settings):
     # Argon2 is deliberately slow; tests that measure hashing choose their own.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "accounts.sms.backends.locmem.SmsBackend"
-    # Write API log rows at once, inside the test's transaction, so tests can read them.
+    # Write API log rows at once, on the test's connection and inside its
+    # transaction, so tests can read them.
     settings.API_LOG_BATCH = 0
+    settings.API_LOG_DATABASE = "default"
     # Seal audit events after every commit, so tests see the chain at once.
     settings.AUDIT_SEAL_INTERVAL = 0
     sms_outbox.outbox.clear()
@@ -78,3 +80,34 @@ class Inbox:
 @pytest.fixture
 def inbox() -> Inbox:
     return Inbox()
+
+
+@pytest.fixture
+def password_sign_in(api_client, inbox):
+    """Sign in through the API with a password, giving the e-mailed or texted code when asked.
+
+    Staff always get a second step; this completes it the way a person would.
+    Returns the token reply.
+    """
+    from accounts.models import OtpChallenge
+    from tests.factories import DEFAULT_PASSWORD
+
+    def _sign_in(identifier: str, password: str = DEFAULT_PASSWORD, *, field="login_id", **extra):
+        response = api_client.post(
+            "/api/v1/auth/login", {field: identifier, "password": password, **extra}
+        )
+        if response.status_code != 200:
+            pytest.fail(f"sign-in refused: {response.content!r}")
+        body = response.json()
+        if "request_id" not in body:
+            return body
+        challenge = OtpChallenge.objects.get(pk=body["request_id"])
+        code = inbox.code_for(challenge.email or challenge.mobile)
+        verified = api_client.post(
+            "/api/v1/auth/verify_login_otp", {"request_id": body["request_id"], "otp": code}
+        )
+        if verified.status_code != 200:
+            pytest.fail(f"second factor refused: {verified.content!r}")
+        return verified.json()
+
+    return _sign_in

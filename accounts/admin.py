@@ -2,9 +2,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils import timezone
 
+from accounts.admin_login import AdminLoginForm
+from accounts.errors import AccountProtected
 from accounts.models import (
     AuthSession,
+    BlockedIP,
     CustomPermission,
     LoginActivity,
     OtpChallenge,
@@ -16,8 +21,9 @@ from accounts.models import (
 )
 from accounts.services.registration import user_approve
 from accounts.services.roles import role_assign, role_revoke
+from accounts.services.security import blocked_ip_lift
 from accounts.services.sessions import sessions_end
-from accounts.services.users import user_block, user_unblock
+from accounts.services.users import user_admin_save, user_archive, user_block, user_unblock
 from config.exceptions import Conflict
 
 
@@ -48,7 +54,13 @@ class UserAdmin(DjangoUserAdmin):
         "is_staff",
     )
     list_filter = ("status", "user_type", "subscriber_type", "is_staff", "is_superuser")
-    actions = ("approve_accounts", "block_accounts", "unblock_accounts", "end_all_sessions")
+    actions = (
+        "approve_accounts",
+        "block_accounts",
+        "unblock_accounts",
+        "archive_accounts",
+        "end_all_sessions",
+    )
     search_fields = ("username", "email", "mobile", "first_name", "last_name")
     ordering = ("id",)
     readonly_fields = ("last_login", "date_joined", "updated_at", "status_changed_at")
@@ -77,6 +89,28 @@ class UserAdmin(DjangoUserAdmin):
         ),
     )
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        # Only a superuser makes (or unmakes) a superuser.
+        return fields if request.user.is_superuser else (*fields, "is_superuser")
+
+    def has_delete_permission(self, request, obj=None):
+        # Accounts are archived, never deleted: their history stays (see the archive action).
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        user_admin_save(actor=request.user, user=obj, changed=list(form.changed_data))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except AccountProtected as exc:
+            # The change was rolled back with the admin's transaction; show why.
+            self.message_user(request, str(exc.detail), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
     @admin.action(description="Approve selected accounts waiting for approval")
     def approve_accounts(self, request, queryset):
         approved = 0
@@ -95,6 +129,17 @@ class UserAdmin(DjangoUserAdmin):
             queryset,
             lambda user: user_block(actor=request.user, user=user, reason="blocked in the admin"),
             "blocked",
+        )
+
+    @admin.action(description="Archive (delete) selected accounts")
+    def archive_accounts(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda user: user_archive(
+                actor=request.user, user=user, reason="archived in the admin"
+            ),
+            "archived",
         )
 
     @admin.action(description="Unblock selected accounts")
@@ -308,3 +353,50 @@ class UserPreferenceAdmin(ReadOnlyAdmin):
         "updated_at",
     )
     list_select_related = ("user",)
+
+
+class BlockInForceFilter(admin.SimpleListFilter):
+    title = "in force"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("active", "Active"), ("expired", "Expired or lifted"))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "active":
+            return queryset.filter(blocked_until__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(blocked_until__lte=now)
+        return queryset
+
+
+@admin.register(BlockedIP)
+class BlockedIPAdmin(ReadOnlyAdmin):
+    """Addresses refused at sign-in; lifting one goes through the service and is audited."""
+
+    list_display = ("ip", "reason", "created_at", "blocked_until", "in_force")
+    list_filter = (BlockInForceFilter, "reason")
+    search_fields = ("ip",)
+    actions = ("unblock",)
+    list_select_related = ("activity",)
+
+    @admin.display(boolean=True, description="in force")
+    def in_force(self, obj: BlockedIP) -> bool:
+        return obj.blocked_until > timezone.now()
+
+    def has_change_permission(self, request, obj=None):
+        # The permission the Unblock action needs; a block's own page stays read-only.
+        return obj is None and request.user.has_perm("accounts.change_blockedip")
+
+    @admin.action(description="Unblock selected addresses", permissions=["change"])
+    def unblock(self, request, queryset):
+        lifted = blocked_ip_lift(
+            ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        self.message_user(request, f"{len(lifted)} address block(s) lifted.")
+
+
+# Staff sign in to the admin with their password and a one-time code.
+admin.site.login_form = AdminLoginForm
+admin.site.login_template = "accounts/admin_login.html"

@@ -5,7 +5,7 @@ import math
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed, Throttled
 
-from config.exceptions import ApiError
+from config.exceptions import ApiError, Conflict
 
 OTP_MESSAGES = {
     "otp_invalid": "The code is not valid.",
@@ -59,3 +59,11 @@ class SessionEnded(AuthenticationFailed):
 class LoginLocked(Throttled):
     default_detail = "Too many failed sign-ins; try again later."
     default_code = "login_locked"
+
+
+class AccountProtected(Conflict):
+    """A change that would leave the platform without a superuser, or lock an admin out of
+    their own account."""
+
+    default_code = "account_protected"
+    default_detail = "This change to an administrator's account is not allowed."

@@ -10,17 +10,19 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import LimitOffsetPagination
 
 from accounts.models import AccountStatus, Role, SubscriberType, User, UserRole
-from config.pagination import StandardPagination
+from config.pagination import (
+    MAX_PAGE,
+    CheckedLimitOffsetPagination,
+    StandardPagination,
+    whole_number,
+)
 
 
-class _SkipLimit(LimitOffsetPagination):
+class _SkipLimit(CheckedLimitOffsetPagination):
     limit_query_param = "limit"
     offset_query_param = "skip"
-    default_limit = StandardPagination.page_size
-    max_limit = StandardPagination.max_page_size
 
 
 class SkipLimitPagination(StandardPagination):
@@ -33,6 +35,9 @@ class SkipLimitPagination(StandardPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self._offset = _SkipLimit() if self._wants_skip_limit(request) else None
         if self._offset is not None:
+            # page and page_size are not used then, but a bad one is still refused.
+            whole_number(request.query_params, self.page_query_param, minimum=1, maximum=MAX_PAGE)
+            self.get_page_size(request)
             return self._offset.paginate_queryset(queryset, request, view)
         return super().paginate_queryset(queryset, request, view)
 
@@ -58,6 +63,10 @@ class SortByOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         sort_by = request.query_params.get("sort_by")
+        # Checked even without sort_by: a value the schema refuses is never ignored.
+        sort_order = request.query_params.get("sort_order") or "asc"
+        if sort_order not in ("asc", "desc"):
+            raise ValidationError({"sort_order": ["Choose asc or desc."]})
         if not sort_by:
             ordering = super().get_ordering(request, queryset, view)
             return [*ordering, "pk"] if ordering else ordering
@@ -66,9 +75,6 @@ class SortByOrderingFilter(OrderingFilter):
             raise ValidationError(
                 {"sort_by": [f"Choose one of: {', '.join(sorted(sort_fields))}."]}
             )
-        sort_order = request.query_params.get("sort_order", "asc").lower()
-        if sort_order not in ("asc", "desc"):
-            raise ValidationError({"sort_order": ["Choose asc or desc."]})
         prefix = "-" if sort_order == "desc" else ""
         return [f"{prefix}{column}" for column in (*sort_fields[sort_by], "pk")]
 

@@ -57,7 +57,14 @@ class RequestContextMiddleware:
         if logged and request.path.startswith(settings.API_LOG_BODY_EXCLUDED_PREFIXES):
             request_body = f"<{request.META.get('CONTENT_LENGTH') or 0} bytes, not logged>"
         elif logged:
-            request_body = requestlog.read_request_body(request)
+            try:
+                request_body = requestlog.read_request_body(request)
+            except Exception as error:
+                # The log never takes a request down; the body is what failed, so it stays out.
+                request_body = "<body not logged>"
+                logger.error(
+                    "Could not clean a request body for the log (%s)", type(error).__name__
+                )
         token = context.activate(
             context.RequestContext(
                 request_id=request_id,
@@ -73,7 +80,10 @@ class RequestContextMiddleware:
         duration_ms = round((time.perf_counter() - started) * 1000, 2)
         response["X-Request-ID"] = request_id
         if logged:
-            requestlog.record(request, response, duration_ms, request_body)
+            try:
+                requestlog.record(request, response, duration_ms, request_body)
+            except Exception as error:
+                logger.error("Could not record request %s (%s)", request_id, type(error).__name__)
         user = getattr(request, "user", None)
         logger.info(
             "%s %s %s",

@@ -11,6 +11,7 @@ internals (stack traces, SQL, exception text) ever reaches a client.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -46,6 +47,14 @@ class Conflict(ApiError):
     status_code = status.HTTP_409_CONFLICT
     default_code = "conflict"
     default_detail = DEFAULT_MESSAGES[409]
+
+
+class PayloadTooLarge(ApiError):
+    """A body over the size the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE, or a caller's own cap)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = DEFAULT_MESSAGES[413]
 
 
 class Unprocessable(ApiError):
@@ -115,6 +124,12 @@ def api_exception_handler(exc, context):
     from rest_framework.views import exception_handler as drf_exception_handler
     from rest_framework.views import set_rollback
 
+    if isinstance(exc, RequestDataTooBig):
+        # Django's refusal of an oversized body, met while a parser reads it.
+        exc = PayloadTooLarge()
+    elif isinstance(exc, SuspiciousOperation):
+        # Too many fields or files, a malformed multipart body: the request is at fault.
+        exc = exceptions.ParseError()
     if isinstance(exc, DjangoValidationError):
         # Services validate with Django's exception; it leaves as a 400 like any other.
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import derive_key, env_bool, env_int, env_list, env_str, local_secret
 
@@ -54,8 +55,10 @@ INSTALLED_APPS = [
     "corsheaders",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "config",
     "audit",
     "accounts",
+    "idempotency",
     "kyc",
     "lending",
     "billing",
@@ -68,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.RequestContextMiddleware",
+    "config.inputs.InputGuardMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +128,18 @@ else:
             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
         }
     }
+# The API request log is written on a connection of its own: outside the
+# requests' pool and their transactions. Under tests it shares the default
+# test database.
+DATABASES["requestlog"] = {
+    **DATABASES["default"],
+    "OPTIONS": {k: v for k, v in DATABASES["default"].get("OPTIONS", {}).items() if k != "pool"},
+    "CONN_MAX_AGE": 300,
+    "CONN_HEALTH_CHECKS": True,
+    "TEST": {"MIRROR": "default"},
+}
+if DATABASES["requestlog"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["requestlog"]["OPTIONS"]["application_name"] = "api-request-log"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache --------------------------------------------------------------------
@@ -190,14 +206,14 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "config.inputs.JSONParser",
+        "config.inputs.FormParser",
+        "config.inputs.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "config.pagination.StandardPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.filters.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
@@ -211,7 +227,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.openapi.ApiAutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -220,6 +236,13 @@ REST_FRAMEWORK = {
 # often it is refreshed; no token outlives its session.
 AUTH_SESSION_LIFETIME = timedelta(hours=env_int("AUTH_SESSION_HOURS", 12))
 AUTH_SESSION_REMEMBER_LIFETIME = timedelta(days=env_int("AUTH_SESSION_REMEMBER_DAYS", 30))
+# Staff (superusers included) sign in with a one-time code after their password,
+# whatever their own two-factor switch says. Off only for local development.
+AUTH_STAFF_SECOND_FACTOR = env_bool("AUTH_STAFF_SECOND_FACTOR", True)
+# Sign-up and contact-form limits, per hour.
+AUTH_SIGNUP_CODES_PER_PHONE_PER_HOUR = env_int("AUTH_SIGNUP_CODES_PER_PHONE_PER_HOUR", 5)
+AUTH_REGISTRATIONS_PER_IP_PER_HOUR = env_int("AUTH_REGISTRATIONS_PER_IP_PER_HOUR", 10)
+CONTACT_MESSAGES_PER_IP_PER_HOUR = env_int("CONTACT_MESSAGES_PER_IP_PER_HOUR", 5)
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": AUTH_SESSION_REMEMBER_LIFETIME,
@@ -247,6 +270,9 @@ SPECTACULAR_SETTINGS = {
         "SubscriberTypeEnum": "accounts.models.user.SubscriberType",
         "AccountStatusEnum": "accounts.models.user.AccountStatus",
         "SelfRegisteredRoleEnum": "accounts.services.registration.SELF_REGISTERED_ROLE_CHOICES",
+        "ImportKindEnum": "lending.models.imports.ImportKind",
+        # Named as before the import jobs' own `kind` joined it.
+        "KindEnum": "audit.models_backup.BackupKind",
     },
 }
 
@@ -273,6 +299,20 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- CSV imports ----------------------------------------------------------------
+# A larger file, or one with more rows (counted by line breaks), is refused
+# with 413 before any row is read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
+# A file with more rows than this is imported by a background task: the upload
+# answers 202 with a job to poll.
+IMPORT_BACKGROUND_ROWS = env_int("IMPORT_BACKGROUND_ROWS", 5_000)
+# A background import saves its progress every this many rows.
+IMPORT_PROGRESS_ROWS = env_int("IMPORT_PROGRESS_ROWS", 1_000)
+# A job that has not moved for this long has lost its worker and is reported
+# failed; its task is stopped after this long too.
+IMPORT_JOB_TIMEOUT_SECONDS = env_int("IMPORT_JOB_TIMEOUT_SECONDS", 30 * 60)
 
 # --- Delivery of messages -------------------------------------------------------
 _email_backend = env_str(
@@ -344,20 +384,39 @@ RECHARGE_AGGREGATOR = env_str(
     "RECHARGE_AGGREGATOR", "recharge.aggregators.sandbox.SandboxAggregator"
 )
 RECHARGE_FULFILMENT_RECHECK_MINUTES = env_int("RECHARGE_FULFILMENT_RECHECK_MINUTES", 10)
+# Money-moving POSTs carry an Idempotency-Key; its reply is kept this long (at
+# least 24 hours). A claim whose request died is taken over after the lease,
+# which must outlast the slowest request.
+IDEMPOTENCY_RETENTION_HOURS = env_int("IDEMPOTENCY_RETENTION_HOURS", 24)
+IDEMPOTENCY_LEASE_SECONDS = env_int("IDEMPOTENCY_LEASE_SECONDS", 300)
 
 # --- Audit --------------------------------------------------------------------
 # The audit chain is keyed, so rewriting history needs this key as well as
-# write access to the database.
-AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY") or SECRET_KEY
+# write access to the database. It is a secret of its own, never derived from
+# SECRET_KEY: whoever learns that key cannot forge the chain, and rotating it
+# leaves the chain verifiable. A deployment must set it; locally a key is
+# generated once into var/, like SECRET_KEY's.
+AUDIT_CHAIN_KEY = env_str("AUDIT_CHAIN_KEY")
+if not AUDIT_CHAIN_KEY:
+    if _deployed:
+        raise ImproperlyConfigured(
+            "AUDIT_CHAIN_KEY must be set when SECRET_KEY is set and DEBUG is off."
+        )
+    AUDIT_CHAIN_KEY = local_secret(VAR_DIR / "audit_chain_key")
 # Events are sealed into the chain after commit, at most once per this many
 # seconds per process; a periodic job seals what is left every few seconds.
 AUDIT_SEAL_INTERVAL = float(env_str("AUDIT_SEAL_INTERVAL", "1.0"))
 
 # The API request log (audit.ApiRequestLog): rows are buffered per process and
-# written in bulk; API_LOG_BATCH=0 writes each row at once.
+# written in bulk by a thread on the API_LOG_DATABASE alias, every
+# API_LOG_FLUSH_SECONDS or API_LOG_BATCH rows, and at exit. At most
+# API_LOG_BUFFER_MAX rows wait (what a killed worker can lose); past that new
+# rows are dropped and counted. API_LOG_BATCH=0 writes each row at once.
 API_LOG_ENABLED = env_bool("API_LOG_ENABLED", True)
 API_LOG_BATCH = env_int("API_LOG_BATCH", 200)
 API_LOG_FLUSH_SECONDS = float(env_str("API_LOG_FLUSH_SECONDS", "1.0"))
+API_LOG_BUFFER_MAX = env_int("API_LOG_BUFFER_MAX", 2000)
+API_LOG_DATABASE = "requestlog"
 # Bodies of these paths are logged by size only: providers' webhooks carry
 # customers' contact details that the request log has no business keeping.
 API_LOG_BODY_EXCLUDED_PREFIXES = ("/api/v1/payments/webhooks/",)

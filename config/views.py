@@ -1,6 +1,7 @@
 """API-wide views: the index, liveness, and Django-level error pages."""
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.views import defaults
@@ -90,6 +91,8 @@ def _json_error(status_code: int, code: str) -> JsonResponse:
 
 def bad_request(request, exception=None):
     if _wants_json(request):
+        if isinstance(exception, RequestDataTooBig):
+            return _json_error(413, "payload_too_large")
         return _json_error(400, "bad_request")
     return defaults.bad_request(request, exception)
 

@@ -157,6 +157,10 @@ class KycRecord(models.Model):
         related_name="+",
     )
     otp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The number was already held by another account when this was submitted. The
+    # submission goes ahead like any other (its reply tells nobody whose the number
+    # is), never holds the number and can never be verified; staff resolve it.
+    held_elsewhere = models.BooleanField(default=False, editable=False)
 
     verification_score = models.PositiveSmallIntegerField(null=True, blank=True)
     verification_checks = models.JSONField(default=list, blank=True)
@@ -212,6 +216,7 @@ class KycRecord(models.Model):
                     is_current=True,
                     status__in=CLAIMING_STATUSES,
                     kind__in=[KycKind.PAN, KycKind.BANK],
+                    held_elsewhere=False,
                 ),
                 name="kyc_number_held_once",
             ),
@@ -235,6 +240,10 @@ class KycRecord(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=KycStatus.VERIFIED) | Q(verified_at__isnull=False),
                 name="kyc_verified_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(held_elsewhere=True, status=KycStatus.VERIFIED),
+                name="kyc_held_elsewhere_never_verified",
             ),
             models.CheckConstraint(
                 condition=~Q(status__in=[KycStatus.REJECTED, KycStatus.RESUBMISSION_REQUIRED])

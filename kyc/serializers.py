@@ -223,6 +223,9 @@ class StaffRecordSerializer(PendingKycSerializer):
     account_type = serializers.CharField()
     verification_provider = serializers.CharField()
     verification_checks = CheckSerializer(many=True)
+    held_elsewhere = serializers.BooleanField(
+        help_text="The number was held by another account when this was submitted."
+    )
     verified_at = serializers.DateTimeField(allow_null=True)
     reviewed_by = serializers.IntegerField(source="reviewed_by_id", allow_null=True)
     reviewed_at = serializers.DateTimeField(allow_null=True)

@@ -134,13 +134,16 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_display = (
         "created_at",
         "kind",
+        "status",
+        "dry_run",
         "uploaded_by",
         "file_name",
         "rows_total",
+        "rows_processed",
         "records_created",
         "records_skipped",
         "error_count",
     )
-    list_filter = ("kind",)
+    list_filter = ("kind", "status", "dry_run")
     search_fields = ("file_name", "file_sha256")
     list_select_related = ("uploaded_by",)

@@ -2,7 +2,7 @@ from django.urls import include, path
 
 from config.routing import OptionalSlashRouter, api_path
 from lending.views.customers import CustomerViewSet, customer_create_view
-from lending.views.imports import CustomerUploadView, InteractionUploadView
+from lending.views.imports import CustomerUploadView, ImportJobView, InteractionUploadView
 from lending.views.interactions import (
     CallingInteractionViewSet,
     CallingLoanInteractionsView,
@@ -56,5 +56,6 @@ urlpatterns = [
     *api_path(
         "interactions/bulk/upload/", InteractionUploadView.as_view(), "interaction-bulk-upload"
     ),
+    *api_path("lending/imports/<int:pk>/", ImportJobView.as_view(), "import-job"),
     path("", include(router.urls)),
 ]

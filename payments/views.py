@@ -1,12 +1,9 @@
 """Payments over HTTP: a user's payments, Checkout's confirmation, staff refunds, provider webhooks."""
 
-import uuid
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import BaseParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -15,6 +12,7 @@ from rest_framework.views import APIView
 
 from config.openapi import error_responses
 from config.permissions import permission_required
+from idempotency.api import IDEMPOTENCY_KEY, idempotent
 from payments import selectors
 from payments.errors import ProviderNotAnswering
 from payments.providers import ProviderUnavailable
@@ -28,14 +26,6 @@ from payments.serializers import (
 from payments.services.inbound import payment_confirm, webhook_receive
 from payments.services.reconcile import payment_recheck
 from payments.services.refunds import payment_refund
-
-IDEMPOTENCY_KEY = OpenApiParameter(
-    name="Idempotency-Key",
-    type=OpenApiTypes.STR,
-    location=OpenApiParameter.HEADER,
-    required=False,
-    description="A unique string per refund: a retry with the same key refunds nothing more.",
-)
 
 
 class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -106,24 +96,27 @@ class PaymentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         summary="Refund a captured payment (staff)",
         parameters=[IDEMPOTENCY_KEY],
         request=RefundRequestSerializer,
-        responses={201: RefundSerializer, **error_responses(400, 401, 403, 404, 422)},
+        responses={201: RefundSerializer, **error_responses(400, 401, 403, 404, 409, 422)},
     )
     @action(detail=True, methods=["post"])
     def refund(self, request: Request, payment_id=None) -> Response:
         payment = self.get_object()
         serializer = RefundRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip()
-        if len(key) > 90:
-            raise ValidationError({"Idempotency-Key": ["Send at most 90 characters."]})
-        refund = payment_refund(
-            payment_id=payment.pk,
-            amount=serializer.validated_data.get("amount"),
-            reason=serializer.validated_data["reason"],
-            key=f"staff:{key or uuid.uuid4()}",
-            actor=request.user,
-        )
-        return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+        def work(*, reference) -> Response:
+            refund = payment_refund(
+                payment_id=payment.pk,
+                amount=serializer.validated_data.get("amount"),
+                reason=serializer.validated_data["reason"],
+                # The key's reference rather than the key: a client's key may be
+                # longer than the refund's key column.
+                key=f"staff:{reference}",
+                actor=request.user,
+            )
+            return Response(RefundSerializer(refund).data, status=status.HTTP_201_CREATED)
+
+        return idempotent(self, request, work)
 
     @extend_schema(
         tags=["payments"],

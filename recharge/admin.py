@@ -19,7 +19,6 @@ from recharge.models import (
     Autopay,
     AutopayCharge,
     Fulfilment,
-    IdempotencyRecord,
     LedgerEntry,
     Offer,
     OfferRedemption,
@@ -273,13 +272,6 @@ class ReferralRewardAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("referrer__username", "referred__username")
     list_select_related = ("referrer", "referred")
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyAdmin):
-    list_display = ("id", "user", "key", "status_code", "created_at", "completed_at")
-    search_fields = ("key",)
-    exclude = ("response_body",)
 
 
 import recharge.notifications.admin  # noqa: E402,F401

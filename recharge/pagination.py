@@ -13,21 +13,9 @@ from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from config.pagination import MAX_OFFSET, MAX_PAGE, integer_parameter, whole_number
+
 MAX_SIZE = 100
-
-
-def _whole(params, name: str, *, minimum: int, maximum: int | None = None) -> int | None:
-    raw = params.get(name)
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({name: ["Enter a whole number."]}) from None
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"between {minimum} and {maximum}" if maximum is not None else f"at least {minimum}"
-        raise ValidationError({name: [f"Enter a number {bound}."]})
-    return value
 
 
 class SeedEnvelopePagination(BasePagination):
@@ -36,16 +24,16 @@ class SeedEnvelopePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         params = request.query_params
-        size = _whole(params, "size", minimum=1, maximum=MAX_SIZE) or _whole(
-            params, "limit", minimum=1, maximum=MAX_SIZE
-        )
-        self.size = size or self.default_size
-        skip = _whole(params, "skip", minimum=0)
+        size = whole_number(params, "size", minimum=1, maximum=MAX_SIZE)
+        limit = whole_number(params, "limit", minimum=1, maximum=MAX_SIZE)
+        self.size = size or limit or self.default_size
+        skip = whole_number(params, "skip", minimum=0, maximum=MAX_OFFSET)
+        page = whole_number(params, "page", minimum=1, maximum=MAX_PAGE)
         if skip is not None:
             offset = skip
             self.page = skip // self.size + 1
         else:
-            self.page = _whole(params, "page", minimum=1) or 1
+            self.page = page or 1
             offset = (self.page - 1) * self.size
         self.total = queryset.count()
         return list(queryset[offset : offset + self.size])
@@ -75,20 +63,21 @@ class SeedEnvelopePagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        def param(name: str, description: str) -> dict:
-            return {
-                "name": name,
-                "required": False,
-                "in": "query",
-                "description": description,
-                "schema": {"type": "integer"},
-            }
-
+        # A page past the end is an empty page here, not a 404.
         return [
-            param("page", "Page number, from 1."),
-            param("size", f"Items per page (default {self.default_size}, at most {MAX_SIZE})."),
-            param("skip", "Items to skip (instead of `page`)."),
-            param("limit", "Items per page (the same as `size`)."),
+            integer_parameter("page", "Page number, from 1.", minimum=1, maximum=MAX_PAGE),
+            integer_parameter(
+                "size",
+                f"Items per page (default {self.default_size}, at most {MAX_SIZE}).",
+                minimum=1,
+                maximum=MAX_SIZE,
+            ),
+            integer_parameter(
+                "skip", "Items to skip (instead of `page`).", minimum=0, maximum=MAX_OFFSET
+            ),
+            integer_parameter(
+                "limit", "Items per page (the same as `size`).", minimum=1, maximum=MAX_SIZE
+            ),
         ]
 
 
@@ -105,6 +94,10 @@ class SeedOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         sort_by = request.query_params.get("sort_by")
+        # Checked even without sort_by: a value the schema refuses is never ignored.
+        order = request.query_params.get("sort_order") or "asc"
+        if order not in ("asc", "desc"):
+            raise ValidationError({"sort_order": ["Use asc or desc."]})
         if not sort_by:
             return super().get_ordering(request, queryset, view)
         aliases = getattr(view, "ordering_aliases", {})
@@ -113,9 +106,6 @@ class SeedOrderingFilter(OrderingFilter):
         if field not in allowed:
             names = sorted({*aliases, *allowed})
             raise ValidationError({"sort_by": [f"Sort by one of: {', '.join(names)}."]})
-        order = (request.query_params.get("sort_order") or "asc").lower()
-        if order not in ("asc", "desc"):
-            raise ValidationError({"sort_order": ["Use asc or desc."]})
         return [f"-{field}", "-pk"] if order == "desc" else [field, "pk"]
 
     def get_schema_operation_parameters(self, view):

@@ -17,10 +17,6 @@ BEAT_SCHEDULE = {
         "task": "recharge.tasks.referrals_settle",
         "schedule": crontab(minute="*/10"),
     },
-    "recharge-idempotency-purge": {
-        "task": "recharge.tasks.idempotency_purge",
-        "schedule": crontab(minute=17),
-    },
     "recharge-announcements-deliver-due": {
         "task": "recharge.notifications.tasks.announcements_deliver_due",
         "schedule": crontab(minute="*"),

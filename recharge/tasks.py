@@ -8,7 +8,6 @@ from recharge.services.fulfilment import (
     fulfilments_recheck,
     fulfilments_submit,
 )
-from recharge.services.idempotency import idempotency_purge
 from recharge.services.plans import user_plans_roll
 from recharge.services.referrals import referral_settle_for, referrals_settle
 
@@ -25,11 +24,6 @@ def autopay_process_due_task() -> dict:
 @shared_task(name="recharge.tasks.user_plans_roll")
 def user_plans_roll_task() -> dict:
     return user_plans_roll()
-
-
-@shared_task(name="recharge.tasks.idempotency_purge")
-def idempotency_purge_task() -> int:
-    return idempotency_purge()
 
 
 @shared_task(name="recharge.tasks.referral_settle")

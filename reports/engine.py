@@ -8,101 +8,48 @@ import xlsxwriter
 from django.conf import settings
 from django.http import FileResponse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
 from config.export import escape_cell
 from reports import cells, fetch
 from reports.registry import Report
+from reports.serializers import request_serializer
 
 CONTROL_KEYS = {"order_by", "order_dir", "limit", "offset", "export_type", "date_from", "date_to"}
-EXPORT_TYPES = ("none", "csv", "xlsx")
 INLINE_LIMIT = 1000  # rows in a JSON reply at most; files have no such cap
 
 
-def _date(name: str, value) -> date:
-    try:
-        parsed = parse_date(str(value)) if value not in (None, "") else None
-    except ValueError:  # well formed but no such day, as 2024-02-30
-        parsed = None
-    if parsed is None:
-        raise ValidationError({name: ["A date in YYYY-MM-DD form."]})
-    return parsed
-
-
-def _coerce(name: str, kind: str, value):
-    if kind in ("ids", "strings"):
-        if not isinstance(value, list) or not value:
-            raise ValidationError({name: ["A non-empty list."]})
-        if kind == "ids" and not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-            raise ValidationError({name: ["A list of whole numbers."]})
-        if kind == "strings" and not all(isinstance(v, str) for v in value):
-            raise ValidationError({name: ["A list of strings."]})
-        if len(value) > 1000:
-            raise ValidationError({name: ["At most 1000 values."]})
-        return value
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ValidationError({name: ["true or false."]})
-        return value
-    if kind == "date":
-        return _date(name, value)
-    if kind == "datetime":
-        try:
-            parsed = parse_datetime(str(value))
-        except ValueError:
-            parsed = None
-        if parsed is None:
-            raise ValidationError({name: ["An ISO 8601 date and time."]})
-        return parsed
-    if not isinstance(value, str):
-        raise ValidationError({name: ["A string."]})
-    return value
-
-
 class ReportRequest:
-    """The validated body of a report request."""
+    """The validated body of a report request.
 
-    def __init__(self, report: Report, body: dict):
+    Values are checked by the report's request serializer, the one the schema
+    shows; on top of it, a name the report does not know is refused (a typo
+    must not silently widen a report), and so is a date range that ends before
+    it starts or that the report has no date for.
+    """
+
+    def __init__(self, report: Report, body):
         if not isinstance(body, dict):
             raise ValidationError({"non_field_errors": ["A JSON object is expected."]})
-        unknown = sorted(set(body) - set(report.filters) - CONTROL_KEYS)
+        unknown = sorted(str(key) for key in set(body) - set(report.filters) - CONTROL_KEYS)
         if unknown:
             raise ValidationError({key: [f"Unknown filter for {report.slug}."] for key in unknown})
-        self.filters = {
-            name: _coerce(name, report.filters[name].kind, value)
-            for name, value in body.items()
-            if name in report.filters and value is not None
-        }
-        order_by = body.get("order_by") or report.default_order
-        if order_by not in report.orderings:
-            raise ValidationError(
-                {"order_by": [f"Unknown ordering; one of: {', '.join(sorted(report.orderings))}."]}
-            )
-        order_dir = (body.get("order_dir") or "asc").lower()
-        if order_dir not in ("asc", "desc"):
-            raise ValidationError({"order_dir": ["asc or desc."]})
+        if not report.date_field and any(body.get(k) is not None for k in ("date_from", "date_to")):
+            raise ValidationError({"date_from": [f"{report.slug} has no date to filter on."]})
+        serializer = request_serializer(report)(data=body)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        self.filters = {name: data[name] for name in report.filters if data.get(name) is not None}
+        order_by = data.get("order_by") or report.default_order
+        order_dir = data.get("order_dir") or "asc"
         self.ordering = ("-" if order_dir == "desc" else "") + report.orderings[order_by]
-        self.limit = self._whole(body, "limit", 0)
-        self.offset = self._whole(body, "offset", 0)
-        self.export_type = body.get("export_type") or "none"
-        if self.export_type not in EXPORT_TYPES:
-            raise ValidationError({"export_type": [f"One of: {', '.join(EXPORT_TYPES)}."]})
-        self.date_from = _date("date_from", body["date_from"]) if body.get("date_from") else None
-        self.date_to = _date("date_to", body["date_to"]) if body.get("date_to") else None
+        self.limit = data.get("limit") or 0
+        self.offset = data.get("offset") or 0
+        self.export_type = data.get("export_type") or "none"
+        self.date_from = data.get("date_from")
+        self.date_to = data.get("date_to")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise ValidationError({"date_to": ["Must not be before date_from."]})
-        if (self.date_from or self.date_to) and not report.date_field:
-            raise ValidationError({"date_from": [f"{report.slug} has no date to filter on."]})
-
-    @staticmethod
-    def _whole(body: dict, name: str, default: int) -> int:
-        value = body.get(name, default)
-        if value is None:
-            return default
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ValidationError({name: ["A whole number, 0 or more."]})
-        return value
 
 
 def _day_start(day: date) -> datetime:

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.http import FileResponse, Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsActiveUser
 from config.exceptions import Conflict
+from config.inputs import JSONParser
 from config.openapi import error_responses
 from config.routing import api_path
 from reports import (
@@ -20,69 +20,18 @@ from reports import (
     definitions,  # noqa: F401  (registers the reports)
     engine,
 )
+from reports import serializers as s
 from reports.models import ExportStatus, ReportExport
 from reports.registry import REGISTRY, Report
 from reports.services import export_queue
 
 ASYNC_THRESHOLD_DEFAULT = 50_000
-
-_FILTER_FIELDS = {
-    "ids": lambda: serializers.ListField(child=serializers.IntegerField(), required=False),
-    "strings": lambda: serializers.ListField(child=serializers.CharField(), required=False),
-    "string": lambda: serializers.CharField(required=False),
-    "bool": lambda: serializers.BooleanField(required=False),
-    "date": lambda: serializers.DateField(required=False),
-    "datetime": lambda: serializers.DateTimeField(required=False),
-}
-
-
-def _request_serializer(report: Report) -> type[serializers.Serializer]:
-    fields = {name: _FILTER_FIELDS[f.kind]() for name, f in report.filters.items()}
-    fields.update(
-        order_by=serializers.ChoiceField(choices=sorted(report.orderings), required=False),
-        order_dir=serializers.ChoiceField(choices=["asc", "desc"], required=False),
-        limit=serializers.IntegerField(
-            min_value=0, required=False, help_text="0: all rows (files) or 1000 (data)."
-        ),
-        offset=serializers.IntegerField(min_value=0, required=False),
-        export_type=serializers.ChoiceField(choices=list(engine.EXPORT_TYPES), required=False),
-    )
-    if report.date_field:
-        fields.update(
-            date_from=serializers.DateField(required=False),
-            date_to=serializers.DateField(required=False),
-        )
-    name = "".join(part.title() for part in report.slug.replace("/", "-").split("-")) + "Request"
-    return type(name, (serializers.Serializer,), fields)
-
-
-def _reply_serializer(report: Report) -> type[serializers.Serializer]:
-    row = type(
-        "".join(part.title() for part in report.slug.replace("/", "-").split("-")) + "Row",
-        (serializers.Serializer,),
-        {column.key: serializers.JSONField(allow_null=True) for column in report.columns},
-    )
-    return type(
-        row.__name__.removesuffix("Row") + "Reply",
-        (serializers.Serializer,),
-        {
-            "data": row(many=True),
-            "total": serializers.IntegerField(),
-            "limit": serializers.IntegerField(),
-            "offset": serializers.IntegerField(),
-        },
-    )
-
-
-class ExportQueuedSerializer(serializers.Serializer):
-    export_id = serializers.UUIDField()
-    status = serializers.CharField()
-    rows = serializers.IntegerField()
-    download_url = serializers.CharField()
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ReportView(APIView):
     report: Report
+    parser_classes = [JSONParser]  # filters are typed JSON values: lists, booleans, null
 
     def check_permissions(self, request):
         super().check_permissions(request)
@@ -91,8 +40,8 @@ class ReportView(APIView):
 
     def post(self, request: Request):
         report = self.report
-        body = request.data if isinstance(request.data, dict) else {}
-        parsed = engine.ReportRequest(report, dict(body))
+        body = request.data
+        parsed = engine.ReportRequest(report, body)
         rows = engine.queryset_for(report, parsed, request.user)
         if parsed.export_type == "none":
             return Response(engine.data_reply(report, parsed, rows))
@@ -119,12 +68,8 @@ class ReportView(APIView):
 
 
 def report_view(report: Report):
-    view = type(
-        "".join(part.title() for part in report.slug.replace("/", "-").split("-")) + "View",
-        (ReportView,),
-        {"report": report, "permission_classes": [IsActiveUser]},
-    )
-    schema = extend_schema(
+    # The schema goes on each report's own class: the post method is shared by all of them.
+    view = extend_schema(
         tags=["reports"],
         summary=f"{report.title} report",
         description=(
@@ -132,35 +77,24 @@ def report_view(report: Report):
             "with data, `csv` and `xlsx` with a file, or 202 with an export to download "
             "later when the report is large."
         ),
-        request=_request_serializer(report),
+        request=s.request_serializer(report),
         responses={
-            200: OpenApiResponse(
-                _reply_serializer(report), description="Data, or a CSV/XLSX file."
+            (200, "application/json"): OpenApiResponse(
+                s.reply_serializer(report), description="The rows, when `export_type` is none."
             ),
-            202: ExportQueuedSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="A CSV file."),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="An XLSX file."),
+            202: s.ExportQueuedSerializer,
             **error_responses(400, 401, 403),
         },
-    )
-    view.post = schema(view.post)
-    return view.as_view()
-
-
-class ExportStatusSerializer(serializers.ModelSerializer):
-    export_id = serializers.UUIDField(source="pk")
-
-    class Meta:
-        model = ReportExport
-        fields = (
-            "export_id",
-            "report",
-            "export_type",
-            "status",
-            "rows",
-            "error",
-            "created_at",
-            "completed_at",
+    )(
+        type(
+            "".join(part.title() for part in report.slug.replace("/", "-").split("-")) + "View",
+            (ReportView,),
+            {"report": report, "permission_classes": [IsActiveUser]},
         )
-        read_only_fields = fields
+    )
+    return view.as_view()
 
 
 def _own_export(request: Request, export_id) -> ReportExport:
@@ -174,10 +108,10 @@ def _own_export(request: Request, export_id) -> ReportExport:
 
 class ExportStatusView(APIView):
     @extend_schema(
-        tags=["reports"], responses={200: ExportStatusSerializer, **error_responses(401, 404)}
+        tags=["reports"], responses={200: s.ExportStatusSerializer, **error_responses(401, 404)}
     )
     def get(self, request: Request, export_id):
-        return Response(ExportStatusSerializer(_own_export(request, export_id)).data)
+        return Response(s.ExportStatusSerializer(_own_export(request, export_id)).data)
 
 
 class ExportDownloadView(APIView):
@@ -186,7 +120,8 @@ class ExportDownloadView(APIView):
     @extend_schema(
         tags=["reports"],
         responses={
-            (200, "application/octet-stream"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="A CSV file."),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="An XLSX file."),
             **error_responses(401, 404, 409),
         },
     )

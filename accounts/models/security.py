@@ -17,6 +17,10 @@ class ActivityKind(models.TextChoices):
     NEW_DEVICE = "new_device", "Sign-in from a new device or address"
     BLOCKED_USER_ACCESS = "blocked_user_access", "A blocked account tried to get in"
     PAYMENT_TAMPERING = "payment_tampering", "A payment that does not match its order"
+    IDENTITY_NUMBER_CONTESTED = (
+        "identity_number_contested",
+        "An identity number already held by another account",
+    )
 
 
 class ActionTaken(models.TextChoices):

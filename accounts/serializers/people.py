@@ -7,6 +7,7 @@ from accounts import extensions
 from accounts.models import LoginActivity, StaffType, User, UserRole
 from accounts.phone import national_number
 from accounts.serializers.auth import PASSWORD, MobileField, validate_new_password
+from accounts.serializers.contact import PROOF_FIELDS, ContactProofFields
 
 
 class LiveRoleSerializer(serializers.Serializer):
@@ -74,8 +75,12 @@ class StaffUserSerializer(serializers.ModelSerializer):
         return LiveRoleSerializer(live, many=True).data
 
 
-class StaffUserWriteSerializer(serializers.Serializer):
-    """What staff may set on an account (seed 003). Anything else in the body is ignored."""
+class StaffUserWriteSerializer(ContactProofFields):
+    """What staff may set on an account (seed 003). Anything else in the body is ignored.
+
+    Changing one's own e-mail address or mobile number here needs the same proof as on
+    one's profile.
+    """
 
     login_id = serializers.RegexField(r"^[\w.@+-]+$", max_length=150, required=False)
     email = serializers.EmailField(required=False, allow_null=True)
@@ -97,7 +102,7 @@ class StaffUserWriteSerializer(serializers.Serializer):
     two_factor_enabled = serializers.BooleanField(required=False)
 
     def to_service_fields(self) -> dict:
-        data = dict(self.validated_data)
+        data = {k: v for k, v in self.validated_data.items() if k not in PROOF_FIELDS}
         if "login_id" in data:
             data["username"] = data.pop("login_id")
         if "name" in data:
@@ -194,7 +199,9 @@ def kyc_status_of(user: User, context: dict | None = None) -> str | None:
     return extensions.kyc_statuses([user.pk]).get(user.pk)
 
 
-class UpdateProfileSerializer(serializers.Serializer):
+class UpdateProfileSerializer(ContactProofFields):
+    """Seed 000's profile fields; a new `phone` needs `current_password` or a code."""
+
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = MobileField(max_length=32, required=False)
@@ -204,7 +211,7 @@ class UpdateProfileSerializer(serializers.Serializer):
     pincode = serializers.RegexField(r"^[1-9][0-9]{5}$", required=False, allow_blank=True)
 
     def to_service_fields(self) -> dict:
-        data = dict(self.validated_data)
+        data = {k: v for k, v in self.validated_data.items() if k not in PROOF_FIELDS}
         if "phone" in data:
             data["mobile"] = data.pop("phone")
         return data

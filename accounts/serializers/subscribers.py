@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts.models import AccountStatus, Role, SubscriberType, User, UserPreference
 from accounts.phone import national_number
 from accounts.serializers.auth import MobileField, SubscriberProfileSerializer
+from accounts.serializers.contact import ContactProofFields
 
 
 def effective_status(user: User) -> str:
@@ -78,7 +79,9 @@ class ArchivedSubscriberSerializer(SubscriberSerializer):
         read_only_fields = fields
 
 
-class SubscriberEmailSerializer(StrictSerializer):
+class SubscriberEmailSerializer(StrictSerializer, ContactProofFields):
+    """A new address, with `current_password` or the code sent to it."""
+
     email = serializers.EmailField(max_length=254)
 
 
@@ -177,13 +180,13 @@ class AdminAccountCreateSerializer(_AdminInput):
     role_name = serializers.CharField(**ROLE_NAME)
 
 
-class AdminAccountUpdateSerializer(_AdminInput):
+class AdminAccountUpdateSerializer(_AdminInput, ContactProofFields):
     name = serializers.CharField(required=False, **NAME)
     email = serializers.EmailField(max_length=254, required=False)
     phone_number = MobileField(required=False)
     role_name = serializers.CharField(required=False, **ROLE_NAME)
 
 
-class AdminAccountSelfUpdateSerializer(_AdminInput):
+class AdminAccountSelfUpdateSerializer(_AdminInput, ContactProofFields):
     name = serializers.CharField(required=False, **NAME)
     email = serializers.EmailField(max_length=254, required=False)

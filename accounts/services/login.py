@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 
 from accounts.errors import (
@@ -18,6 +19,7 @@ from accounts.services.activity import auth_event_record
 from accounts.services.otp import latest_open_challenge, otp_issue, otp_verify
 from accounts.services.sessions import IssuedTokens, session_start
 from audit import context as request_context
+from audit.services import audit_record
 from config import ratelimit
 from config.ratelimit import Rule
 
@@ -36,20 +38,44 @@ class LoginResult:
     challenge: OtpChallenge | None = None
 
 
+def second_factor_required(user: User) -> bool:
+    """Accounts with two-factor sign-in on, and every staff account.
+
+    `AUTH_STAFF_SECOND_FACTOR` off (local development only) leaves staff to
+    their own two-factor switch.
+    """
+    if user.two_factor_enabled:
+        return True
+    return settings.AUTH_STAFF_SECOND_FACTOR and (user.is_staff or user.is_superuser)
+
+
 def _client_ip() -> str:
     return request_context.current().ip or "unknown"
+
+
+def _blocked_address_error(until) -> AccountUnavailable:
+    return AccountUnavailable(
+        f"Sign-in from this address is blocked until {until.isoformat()}.", code="ip_blocked"
+    )
 
 
 def _refuse_blocked_address() -> None:
     until = security.ip_blocked_until(request_context.current().ip)
     if until is not None:
-        raise AccountUnavailable(
-            f"Sign-in from this address is blocked until {until.isoformat()}.", code="ip_blocked"
-        )
+        raise _blocked_address_error(until)
 
 
-def _guard(key: str) -> None:
-    _refuse_blocked_address()
+def _may_pass_address_block(user: User | None) -> bool:
+    """A superuser locked out by an address block is let through with password and code."""
+    return (
+        user is not None
+        and user.is_superuser
+        and user.is_active
+        and bool(user.email or user.mobile)
+    )
+
+
+def _guard_limits(key: str) -> None:
     ip = _client_ip()
     wait = max(
         ratelimit.locked_for(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{ip}"),
@@ -129,7 +155,17 @@ def login_with_password(
     on its password alone.
     """
     key = identifier.value if identifier else raw_identifier.strip().lower()
-    _guard(key)
+    blocked_until = security.ip_blocked_until(request_context.current().ip)
+    if blocked_until is not None:
+        return _login_from_blocked_address(
+            key=key,
+            identifier=identifier,
+            password=password,
+            remember_me=remember_me,
+            second_factor_allowed=second_factor_allowed,
+            blocked_until=blocked_until,
+        )
+    _guard_limits(key)
     user = user_by_identifier(identifier)
     if user is None:
         # Hash anyway, so an unknown identifier takes as long as a wrong password.
@@ -140,7 +176,7 @@ def login_with_password(
     ratelimit.reset(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{_client_ip()}")
     _refuse_unavailable(user, key)
 
-    if user.two_factor_enabled:
+    if second_factor_required(user):
         if not second_factor_allowed:
             with transaction.atomic(durable=True):
                 auth_event_record(
@@ -151,6 +187,12 @@ def login_with_password(
                     reason="two_factor_required",
                 )
             raise TwoFactorRequired()
+        if not (user.email or user.mobile):
+            raise AccountUnavailable(
+                "This account has nowhere to send a sign-in code; ask an administrator "
+                "to add an e-mail address or a mobile number.",
+                code="second_factor_unavailable",
+            )
         challenge = otp_issue(
             purpose=OtpPurpose.LOGIN,
             user=user,
@@ -160,6 +202,51 @@ def login_with_password(
         )
         return LoginResult(challenge=challenge)
     return LoginResult(tokens=session_start(user=user, remember_me=remember_me, identifier=key))
+
+
+def _login_from_blocked_address(
+    *,
+    key: str,
+    identifier: Identifier | None,
+    password: str,
+    remember_me: bool,
+    second_factor_allowed: bool,
+    blocked_until,
+) -> LoginResult:
+    """Sign-in from a blocked address: refused, except a superuser's right password.
+
+    Every other attempt gets the same refusal whether or not its password is
+    right, after the same password check, and counts against the identifier
+    from this address: the block never tells a stranger which passwords work.
+    The superuser still has to give the code sent to them.
+    """
+    _guard_limits(key)
+    user = user_by_identifier(identifier)
+    if user is None:
+        User().set_password(password)
+        right = False
+    else:
+        right = user.check_password(password)
+    if not (right and second_factor_allowed and _may_pass_address_block(user)):
+        with transaction.atomic(durable=True):
+            auth_event_record(
+                event=LoginEvent.LOGIN_FAILED,
+                success=False,
+                user=user,
+                identifier=key,
+                reason="ip_blocked",
+            )
+            ratelimit.hit(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{_client_ip()}")
+        raise _blocked_address_error(blocked_until)
+    ratelimit.reset(FAILURES_PER_IDENTIFIER_AND_IP, f"{key}|{_client_ip()}")
+    challenge = otp_issue(
+        purpose=OtpPurpose.LOGIN,
+        user=user,
+        email=user.email,
+        mobile=user.mobile,
+        payload={"remember_me": remember_me, "address_blocked": True},
+    )
+    return LoginResult(challenge=challenge)
 
 
 def login_request_phone_code(*, mobile: str) -> OtpChallenge:
@@ -175,7 +262,7 @@ def login_request_phone_code(*, mobile: str) -> OtpChallenge:
     user = User.objects.filter(mobile=mobile).first()
     eligible = (
         user is not None
-        and not user.two_factor_enabled
+        and not second_factor_required(user)
         and (user.is_active or user.status == AccountStatus.DEACTIVATED)
     )
     return otp_issue(
@@ -187,13 +274,35 @@ def login_request_phone_code(*, mobile: str) -> OtpChallenge:
 
 
 def login_verify_code(*, request_id, code: str) -> IssuedTokens:
-    """Second step of any code sign-in: the code for tokens."""
+    """Second step of any code sign-in: the code for tokens.
+
+    From a blocked address only a superuser's code still counts (and that
+    sign-in is an audit event of its own).
+    """
+    blocked_until = security.ip_blocked_until(request_context.current().ip)
+    if blocked_until is not None:
+        pending = OtpChallenge.objects.select_related("user").filter(pk=request_id).first()
+        if pending is None or not _may_pass_address_block(pending.user):
+            raise _blocked_address_error(blocked_until)
     challenge = otp_verify(request_id=request_id, code=code, purposes={OtpPurpose.LOGIN})
     user = challenge.user
     key = challenge.mobile or challenge.email or ""
     _refuse_unavailable(user, key)
     remember_me = bool(challenge.payload.get("remember_me", False))
-    return session_start(user=user, remember_me=remember_me, identifier=key)
+    with transaction.atomic():
+        tokens = session_start(user=user, remember_me=remember_me, identifier=key)
+        if blocked_until is not None:
+            audit_record(
+                action="auth.address_block_passed",
+                actor=user,
+                target=user,
+                description="A superuser signed in with password and code from a blocked address.",
+                after={
+                    "blocked_until": blocked_until.isoformat(),
+                    "session": str(tokens.session.pk),
+                },
+            )
+    return tokens
 
 
 def login_verify_phone_code(*, mobile: str, code: str) -> IssuedTokens:

@@ -3,6 +3,7 @@ phone sign-up and profile, and seed 002's staff registration awaiting approval."
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -28,8 +29,16 @@ from config import ratelimit
 from config.exceptions import Conflict
 from config.ratelimit import Rule
 
-REGISTRATIONS_PER_IP = Rule("register-ip", limit=10, window=3600)
-SIGNUP_CODES_PER_NUMBER = Rule("signup-phone", limit=5, window=3600)
+
+def registrations_per_ip() -> Rule:
+    """Accounts asked for from one address in an hour (`AUTH_REGISTRATIONS_PER_IP_PER_HOUR`)."""
+    return Rule("register-ip", limit=settings.AUTH_REGISTRATIONS_PER_IP_PER_HOUR, window=3600)
+
+
+def signup_codes_per_number() -> Rule:
+    """Sign-up codes sent to one phone in an hour (`AUTH_SIGNUP_CODES_PER_PHONE_PER_HOUR`)."""
+    return Rule("signup-phone", limit=settings.AUTH_SIGNUP_CODES_PER_PHONE_PER_HOUR, window=3600)
+
 
 # Roles seed 002 lets people ask for themselves; they still wait for approval.
 SELF_REGISTERED_ROLES = (
@@ -72,7 +81,7 @@ def register_initiate(*, email: str, mobile: str, password: str) -> OtpChallenge
     No account exists until the code comes back; the password waits, hashed,
     on the challenge.
     """
-    ratelimit.consume(REGISTRATIONS_PER_IP, request_context.current().ip or "unknown")
+    ratelimit.consume(registrations_per_ip(), request_context.current().ip or "unknown")
     return otp_issue(
         purpose=OtpPurpose.REGISTER,
         email=email,
@@ -110,8 +119,8 @@ def signup_start(*, mobile: str, subscriber_type: SubscriberType) -> OtpChalleng
         raise ValidationError(
             {"phone_number": ["An account with this phone number exists; sign in instead."]}
         )
-    ratelimit.consume(SIGNUP_CODES_PER_NUMBER, mobile)
-    ratelimit.consume(REGISTRATIONS_PER_IP, request_context.current().ip or "unknown")
+    ratelimit.consume(signup_codes_per_number(), mobile)
+    ratelimit.consume(registrations_per_ip(), request_context.current().ip or "unknown")
     return otp_issue(
         purpose=OtpPurpose.SIGNUP, mobile=mobile, payload={"subscriber_type": subscriber_type}
     )
@@ -185,7 +194,7 @@ def staff_register(
     password: str,
 ) -> User:
     """Seed 002: anyone may ask for a staff account; it waits for approval."""
-    ratelimit.consume(REGISTRATIONS_PER_IP, request_context.current().ip or "unknown")
+    ratelimit.consume(registrations_per_ip(), request_context.current().ip or "unknown")
     with transaction.atomic():
         user = _create(
             username=username,

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Role, User, UserRole
+from accounts.services.protection import admin_loss_guard, role_removal_demotes
 from audit.services import audit_record
 from config.exceptions import Conflict
 
@@ -120,6 +121,7 @@ def role_delete(*, actor: User, role: Role) -> None:
         if UserRole.objects.active().filter(role=role).exists():
             raise Conflict("The role is still assigned; revoke it from everyone first.")
         before = _role_state(role)
+        role_id = role.pk  # gone from the instance once it is deleted
         if role.assignments.exists():
             role.is_active = False
             role.save(update_fields=["is_active", "updated_at"])
@@ -131,7 +133,7 @@ def role_delete(*, actor: User, role: Role) -> None:
             action=action,
             actor=actor,
             target_type="accounts.role",
-            target_id=before["name"],
+            target_id=role_id,
             before=before,
         )
 
@@ -185,6 +187,13 @@ def role_assign(
 
 def role_revoke(*, actor: User, user: User, role: Role, reason: str = "") -> UserRole:
     with transaction.atomic():
+        if role_removal_demotes(user=user, roles=[role]):
+            admin_loss_guard(actor=actor, user=user, what="demote")
+        return _revoke(actor=actor, user=user, role=role, reason=reason)
+
+
+def _revoke(*, actor: User, user: User, role: Role, reason: str) -> UserRole:
+    with transaction.atomic():
         role = Role.objects.select_for_update().get(pk=role.pk)
         _check_can_grant(actor, role)
         assignment = (
@@ -223,10 +232,13 @@ def role_change(
             .select_related("role")
             .order_by("-role__role_level", "role__name")
         )
+        # The new role may itself let them assign roles: then nothing is lost.
+        if not role.can_assign_roles and role_removal_demotes(
+            user=user, roles=[a.role for a in previous]
+        ):
+            admin_loss_guard(actor=actor, user=user, what="demote")
         for assignment in sorted(previous, key=lambda a: a.role_id):
-            role_revoke(
-                actor=actor, user=user, role=assignment.role, reason=reason or "role changed"
-            )
+            _revoke(actor=actor, user=user, role=assignment.role, reason=reason or "role changed")
         current = UserRole.objects.active().filter(user=user, role=role).first()
         if current is None:
             current = role_assign(actor=actor, user=user, role=role, reason=reason)

@@ -23,6 +23,7 @@ from accounts.models import (
     User,
 )
 from accounts.sms import send_sms
+from audit.services import audit_record
 
 logger = logging.getLogger("security")
 
@@ -161,6 +162,21 @@ def security_blocked_access(*, user: User, ip: str | None) -> None:
     )
 
 
+def security_identity_number_contested(*, user: User, ip: str | None, details: dict) -> None:
+    """Someone submitted an identity number (PAN) another account holds.
+
+    They were told nothing of it; staff are, here. `details` names records, never the number.
+    """
+    _record(
+        kind=ActivityKind.IDENTITY_NUMBER_CONTESTED,
+        threat_level=ThreatLevel.MEDIUM,
+        action_taken=ActionTaken.ALERT,
+        user=user,
+        ip=ip,
+        details=details,
+    )
+
+
 def security_payment_tampering(*, user: User | None, ip: str | None, details: dict) -> None:
     """A payment whose provider-side facts contradict our order (amount, currency, order).
 
@@ -177,3 +193,27 @@ def security_payment_tampering(*, user: User | None, ip: str | None, details: di
         details=details,
     )
     logger.warning("Payment anomaly: %s", details.get("reason", "mismatch"))
+
+
+def blocked_ip_lift(*, ids: list[int], actor: User) -> list[BlockedIP]:
+    """Lift address blocks now; the rows stay, ending now, as the record of what happened."""
+    now = timezone.now()
+    with transaction.atomic():
+        blocks = list(
+            BlockedIP.objects.select_for_update()
+            .filter(pk__in=ids, blocked_until__gt=now)
+            .order_by("pk")
+        )
+        for block in blocks:
+            before = block.blocked_until
+            block.blocked_until = now
+            block.save(update_fields=["blocked_until"])
+            audit_record(
+                action="accounts.ip_block_lifted",
+                actor=actor,
+                target=block,
+                description=f"Address block on {block.ip} lifted",
+                before={"ip": block.ip, "blocked_until": before.isoformat()},
+                after={"ip": block.ip, "blocked_until": now.isoformat()},
+            )
+    return blocks

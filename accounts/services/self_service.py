@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import AccountStatus, SubscriberType, User, UserPreference
+from accounts.services.contact import ContactProof, contact_changed, contact_proof_require
+from accounts.services.protection import admin_loss_guard
 from accounts.services.users import _set_status
 from audit.services import audit_record
 
@@ -15,6 +17,9 @@ def _locked(user: User) -> User:
 def user_deactivate(*, user: User) -> User:
     """The owner switches their account off; signing in and reactivating turns it on."""
     with transaction.atomic():
+        # Superuser rows are locked before the owner's row, in the order every
+        # status change takes them.
+        admin_loss_guard(actor=user, user=user, what="deactivate")
         # Checked under the row lock, so two clicks make one change and one event.
         if not _locked(user).is_active:
             raise ValidationError({"status": ["Only an active account can be deactivated."]})
@@ -45,26 +50,38 @@ def _email_taken() -> ValidationError:
     return ValidationError({"email": ["This e-mail address is already in use."]})
 
 
-def user_email_change(*, user: User, email: str) -> User:
-    """A new address for the account; it counts as unverified until confirmed."""
+def user_email_change(
+    *,
+    user: User,
+    email: str,
+    proof: ContactProof | None = None,
+    current_session_id: str | None = None,
+) -> User:
+    """A new address for the account, with proof (see services.contact).
+
+    Proved by a code sent to it, the new address counts as verified.
+    """
     email = email.strip().lower()
     try:
         with transaction.atomic():
             user = _locked(user)
             if (user.email or "") == email:
                 return user
+            contact_proof_require(proof, field="email", value=email)
             if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
                 raise _email_taken()
-            before = {"email": user.email, "is_email_verified": user.is_email_verified}
+            old, was_verified = user.email, user.is_email_verified
             user.email = email
-            user.is_email_verified = False
+            user.is_email_verified = proof.method == "code"
             user.save(update_fields=["email", "is_email_verified", "updated_at"])
-            audit_record(
-                action="accounts.email_changed",
-                actor=user,
-                target=user,
-                before=before,
-                after={"email": email, "is_email_verified": False},
+            contact_changed(
+                user=user,
+                field="email",
+                old=old,
+                new=email,
+                proof=proof,
+                current_session_id=current_session_id,
+                was_verified=was_verified,
             )
     except IntegrityError as exc:
         # Someone took the address between the check and the write.

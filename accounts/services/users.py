@@ -7,8 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.errors import AccountProtected
 from accounts.models import AccountStatus, StaffType, User
 from accounts.phone import normalize_mobile
+from accounts.services.contact import ContactProof, contact_changed, contact_proof_require
+from accounts.services.protection import admin_loss_guard, is_demotion
 from accounts.services.registration import _create
 from accounts.services.sessions import sessions_end
 from audit.services import audit_record
@@ -107,14 +110,53 @@ def user_create(
     return user
 
 
-def user_update(*, actor: User, user: User, **changes) -> tuple[User, list[str]]:
+def _own_contact_changes(
+    *,
+    user: User,
+    before: dict,
+    verified_before: dict,
+    changed: list[str],
+    proof: ContactProof | None,
+    current_session_id: str | None,
+) -> None:
+    """One's own e-mail address or mobile number moves only with proof (see services.contact)."""
+    fields = [field for field in ("email", "mobile") if field in changed]
+    for field in fields:
+        contact_proof_require(proof, field=field, value=getattr(user, field))
+    for field in fields:
+        flag = "is_email_verified" if field == "email" else "is_phone_verified"
+        was_verified = verified_before[flag]
+        setattr(user, flag, proof.method == "code" and proof.field == field)
+        contact_changed(
+            user=user,
+            field=field,
+            old=before.get(field),
+            new=getattr(user, field),
+            proof=proof,
+            current_session_id=current_session_id,
+            was_verified=was_verified,
+        )
+
+
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    proof: ContactProof | None = None,
+    current_session_id: str | None = None,
+    **changes,
+) -> tuple[User, list[str]]:
+    """Staff change an account; their own e-mail or mobile still needs proof."""
     unknown = set(changes) - set(STAFF_EDITABLE)
     if unknown:
         raise TypeError(f"Fields not editable by staff: {sorted(unknown)}")
     _guard_target(actor, user)
     with transaction.atomic():
+        if is_demotion(User.objects.get(pk=user.pk), changes):
+            admin_loss_guard(actor=actor, user=user, what="demote")
         user = User.objects.select_for_update().get(pk=user.pk)
         before = _snapshot(user, changes)
+        verified = _snapshot(user, ("is_email_verified", "is_phone_verified"))
         changed = _apply(user, changes)
         if "email" in changed:
             user.is_email_verified = False
@@ -122,6 +164,15 @@ def user_update(*, actor: User, user: User, **changes) -> tuple[User, list[str]]
         if "mobile" in changed:
             user.is_phone_verified = False
             changed.append("is_phone_verified")
+        if actor.pk == user.pk:
+            _own_contact_changes(
+                user=user,
+                before=before,
+                verified_before=verified,
+                changed=changed,
+                proof=proof,
+                current_session_id=current_session_id,
+            )
         if changed:
             _save_checked(user, changed)
             audit_record(
@@ -134,18 +185,33 @@ def user_update(*, actor: User, user: User, **changes) -> tuple[User, list[str]]
     return user, changed
 
 
-def profile_update(*, user: User, **changes) -> tuple[User, list[str]]:
-    """Someone changes their own profile; nothing that grants access is reachable here."""
+def profile_update(
+    *,
+    user: User,
+    proof: ContactProof | None = None,
+    current_session_id: str | None = None,
+    **changes,
+) -> tuple[User, list[str]]:
+    """Someone changes their own profile; nothing that grants access is reachable here,
+    and the mobile number moves only with proof."""
     unknown = set(changes) - set(SELF_EDITABLE)
     if unknown:
         raise TypeError(f"Fields not editable on one's own profile: {sorted(unknown)}")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         before = _snapshot(user, changes)
+        verified = _snapshot(user, ("is_email_verified", "is_phone_verified"))
         changed = _apply(user, changes)
         if "mobile" in changed:
-            user.is_phone_verified = False
             changed.append("is_phone_verified")
+            _own_contact_changes(
+                user=user,
+                before=before,
+                verified_before=verified,
+                changed=changed,
+                proof=proof,
+                current_session_id=current_session_id,
+            )
         if changed:
             _save_checked(user, changed)
             audit_record(
@@ -156,6 +222,13 @@ def profile_update(*, user: User, **changes) -> tuple[User, list[str]]:
                 after=_snapshot(user, [f for f in changed if f in changes]),
             )
     return user, changed
+
+
+_VERBS = {
+    AccountStatus.BLOCKED: "block",
+    AccountStatus.ARCHIVED: "archive",
+    AccountStatus.DEACTIVATED: "deactivate",
+}
 
 
 def _set_status(
@@ -169,6 +242,8 @@ def _set_status(
     end_sessions: bool,
 ) -> User:
     with transaction.atomic():
+        if status != AccountStatus.ACTIVE:
+            admin_loss_guard(actor=actor, user=user, what=_VERBS.get(status, "disable"))
         user = User.objects.select_for_update().get(pk=user.pk)
         before = {
             "status": user.status,
@@ -210,7 +285,7 @@ def user_block(
 ) -> User:
     """Block an account now; with `duration_days` the block lifts by itself."""
     if user.pk == actor.pk:
-        raise ValidationError({"user_id": ["You cannot block yourself."]})
+        raise AccountProtected("You cannot block your own account.", code="own_account")
     _guard_target(actor, user)
     if user.status == AccountStatus.ARCHIVED:
         raise ValidationError({"user_id": ["An archived account cannot be blocked."]})
@@ -269,3 +344,44 @@ def user_archive(*, actor: User, user: User, reason: str = "") -> User:
 def staff_admin_kinds() -> list[str]:
     """Staff kinds that count as administrators in seed 004's admin list."""
     return [StaffType.SUPER_ADMIN, StaffType.ADMIN]
+
+
+# Fields of the admin's change form whose changes the audit trail records.
+ADMIN_AUDITED = (
+    *STAFF_EDITABLE,
+    "subscriber_type",
+    "status",
+    "status_reason",
+    "blocked_until",
+    "is_staff",
+    "is_superuser",
+    "is_email_verified",
+    "is_phone_verified",
+)
+
+
+def user_admin_save(*, actor: User, user: User, changed: list[str]) -> User:
+    """Save an account as edited in the Django admin's change form, with the same guards.
+
+    `user` carries the form's values; `changed` names the fields the form changed.
+    """
+    audited = [f for f in changed if f in ADMIN_AUDITED]
+    with transaction.atomic():
+        stored = User.objects.get(pk=user.pk)
+        _guard_target(actor, stored)
+        new = {field: getattr(user, field) for field in audited}
+        leaves_active = stored.is_active and not user.is_active
+        if leaves_active or is_demotion(stored, new):
+            verb = _VERBS.get(user.status, "demote") if leaves_active else "demote"
+            admin_loss_guard(actor=actor, user=stored, what=verb)
+        stored = User.objects.select_for_update().get(pk=user.pk)
+        user.save()
+        if audited:
+            audit_record(
+                action="accounts.user_changed_in_admin",
+                actor=actor,
+                target=user,
+                before=_snapshot(stored, audited),
+                after=_snapshot(user, audited),
+            )
+    return user

@@ -1,7 +1,6 @@
 """Sign-in, registration and one-time code endpoints of every seed."""
 
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from accounts.serializers.users import UserSummarySerializer
 from accounts.services import login, passwords, registration, sessions
 from accounts.services.otp import otp_resend, otp_verify
 from accounts.services.sessions import SESSION_CLAIM
+from config.inputs import FormParser, JSONParser, MultiPartParser
 from config.openapi import MessageSerializer, error_responses
 
 LOGIN_REPLY = PolymorphicProxySerializer(

@@ -24,8 +24,11 @@ from accounts.selectors import (
     users_for_staff,
 )
 from accounts.serializers import people as s
+from accounts.serializers.auth import ChallengeReplySerializer
+from accounts.serializers.contact import ContactCodeSerializer, split_proof
 from accounts.services import roles as role_services
 from accounts.services import users as user_services
+from accounts.services.contact import contact_code_send, contact_proof
 from accounts.services.passwords import password_change
 from accounts.views.auth import _session_id
 from config.export import csv_response
@@ -68,12 +71,40 @@ class UpdateProfileView(APIView):
     def put(self, request: Request) -> Response:
         serializer = s.UpdateProfileSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        proof = contact_proof(user=request.user, **split_proof(serializer.validated_data)[1])
         user, changed = user_services.profile_update(
-            user=request.user, **serializer.to_service_fields()
+            user=request.user,
+            proof=proof,
+            current_session_id=_session_id(request),
+            **serializer.to_service_fields(),
         )
         return Response(
             {"id": user.pk, "message": "Profile updated successfully.", "updated_fields": changed}
         )
+
+
+class ContactCodeView(APIView):
+    """A code to the new e-mail address or phone number, to prove a change of one's own."""
+
+    @extend_schema(
+        tags=["profile"],
+        summary="Send a code to a new e-mail address or phone number",
+        description=(
+            "Give its `request_id` and `otp` with the change (or `current_password` instead). "
+            "The code works once, for that address, and for 10 minutes after it is entered."
+        ),
+        request=ContactCodeSerializer,
+        responses={200: ChallengeReplySerializer, **error_responses(400, 401, 429)},
+    )
+    def post(self, request: Request) -> Response:
+        serializer = ContactCodeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        field, value = (
+            ("email", data["email"]) if data.get("email") else ("mobile", data["phone_number"])
+        )
+        challenge = contact_code_send(user=request.user, field=field, value=value)
+        return Response(ChallengeReplySerializer.reply(challenge, "Code sent to the new address."))
 
 
 class ChangePasswordView(APIView):
@@ -186,12 +217,14 @@ SEARCH_FIELDS = {
 
 
 def _search(queryset, term: str, filter_by: str = "all"):
-    if not term:
-        return queryset
+    filter_by = filter_by or "all"
+    # Checked even without a search term: a value the schema refuses is never ignored.
     if filter_by not in SEARCH_FIELDS and filter_by != "all":
         raise serializers.ValidationError(
             {"filter_by": [f"One of: all, {', '.join(SEARCH_FIELDS)}."]}
         )
+    if not term:
+        return queryset
     lookups = (
         [lookup for group in SEARCH_FIELDS.values() for lookup in group]
         if filter_by == "all"
@@ -342,7 +375,7 @@ class BlockUserView(APIView):
     @extend_schema(
         tags=["admin: blocking"],
         request=s.BlockSerializer,
-        responses={200: s.BlockReplySerializer, **error_responses(400, 401, 403)},
+        responses={200: s.BlockReplySerializer, **error_responses(400, 401, 403, 409)},
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.BlockSerializer, request)
@@ -385,7 +418,7 @@ class BatchBlockView(APIView):
     @extend_schema(
         tags=["admin: blocking"],
         request=s.BatchBlockSerializer,
-        responses={200: s.BatchBlockReplySerializer, **error_responses(400, 401, 403)},
+        responses={200: s.BatchBlockReplySerializer, **error_responses(400, 401, 403, 409)},
     )
     def post(self, request: Request) -> Response:
         data = _valid(s.BatchBlockSerializer, request)
@@ -467,9 +500,13 @@ class LoginStatisticsView(APIView):
     partial_update=extend_schema(
         tags=["users"],
         request=s.StaffUserWriteSerializer,
-        responses={200: s.StaffUserSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: s.StaffUserSerializer, **error_responses(400, 401, 403, 404, 409)},
     ),
-    destroy=extend_schema(tags=["users"], summary="Archive a user (the row and history stay)"),
+    destroy=extend_schema(
+        tags=["users"],
+        summary="Archive a user (the row and history stay)",
+        responses={204: None, **error_responses(401, 403, 404, 409)},
+    ),
 )
 class UserViewSet(
     mixins.ListModelMixin,
@@ -523,7 +560,15 @@ class UserViewSet(
         user = self.get_object()
         serializer = s.StaffUserWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user_services.user_update(actor=request.user, user=user, **serializer.to_service_fields())
+        own = user.pk == request.user.pk
+        proof_fields = split_proof(serializer.validated_data)[1]
+        user_services.user_update(
+            actor=request.user,
+            user=user,
+            proof=contact_proof(user=request.user, **proof_fields) if own else None,
+            current_session_id=_session_id(request) if own else None,
+            **serializer.to_service_fields(),
+        )
         return Response(s.StaffUserSerializer(users_for_staff().get(pk=user.pk)).data)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
@@ -547,6 +592,7 @@ urlpatterns = [
     *api_path("user/profile/my_profile", MyProfileView.as_view(), "my-profile"),
     *api_path("user/profile/update_profile", UpdateProfileView.as_view(), "update-profile"),
     *api_path("user/profile/change_password", ChangePasswordView.as_view(), "change-password"),
+    *api_path("user/me/contact-code", ContactCodeView.as_view(), "contact-code"),
     *api_path("user/profile/get_activity", MyActivityView.as_view(), "my-activity"),
     *api_path("admin/users/list_users", AdminUserListView.as_view(), "admin-users"),
     *api_path("admin/users/search", AdminUserListView.as_view(), "admin-users-search"),

@@ -7,11 +7,9 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
 from rest_framework.filters import SearchFilter
 from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import BasePermission
@@ -30,6 +28,8 @@ from accounts.models import AccountStatus, StaffType, User, UserRole
 from accounts.permissions import IsActiveUser
 from accounts.phone import normalize_mobile
 from accounts.serializers import subscribers as s
+from accounts.serializers.contact import split_proof
+from accounts.services.contact import contact_proof
 from accounts.services.roles import role_assign, role_change
 from accounts.services.self_service import (
     preference_get,
@@ -47,6 +47,8 @@ from accounts.services.users import (
     user_unblock,
     user_update,
 )
+from accounts.views.auth import _session_id
+from config.filters import DjangoFilterBackend
 from config.openapi import error_responses
 from config.permissions import ModelPermissions, permission_required
 from config.routing import api_path
@@ -125,7 +127,7 @@ class UserMeView(APIView):
         tags=ME,
         summary="Delete my account",
         description="The account is archived: sign-in is refused, the row and history stay.",
-        responses={200: EMPTY_REPLY, **error_responses(401)},
+        responses={200: EMPTY_REPLY, **error_responses(401, 409)},
     )
     def delete(self, request: Request) -> Response:
         user_archive(actor=request.user, user=request.user)
@@ -141,7 +143,12 @@ class UserMeEmailView(APIView):
     )
     def put(self, request: Request) -> Response:
         data = _input(s.SubscriberEmailSerializer, request)
-        user_email_change(user=request.user, email=data["email"])
+        user_email_change(
+            user=request.user,
+            email=data["email"],
+            proof=contact_proof(user=request.user, **split_proof(data)[1]),
+            current_session_id=_session_id(request),
+        )
         return Response(s.SubscriberSerializer(_me(request)).data)
 
 
@@ -164,7 +171,7 @@ class UserMeDeactivateView(APIView):
         summary="Deactivate my account",
         description="Signing in still works; until reactivated, only reactivation is open.",
         request=None,
-        responses={200: s.SubscriberStatusSerializer, **error_responses(400, 401, 403)},
+        responses={200: s.SubscriberStatusSerializer, **error_responses(400, 401, 403, 409)},
     )
     def post(self, request: Request) -> Response:
         user = user_deactivate(user=request.user)
@@ -279,7 +286,7 @@ class SubscriberBlockView(APIView):
         summary="Block a subscriber (staff)",
         description="With `duration_days` the block lifts by itself. Their sessions end now.",
         request=s.SubscriberBlockSerializer,
-        responses={200: s.SubscriberStatusSerializer, **error_responses(400, 401, 403, 404)},
+        responses={200: s.SubscriberStatusSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, user_id: int) -> Response:
         target = get_object_or_404(_subscribers(), pk=user_id)
@@ -315,7 +322,7 @@ class SubscriberDeleteView(APIView):
         tags=SUBSCRIBERS_ADMIN,
         summary="Delete (archive) a subscriber (staff)",
         description="The row and its history stay; sign-in is refused; the archived list shows it.",
-        responses={200: EMPTY_REPLY, **error_responses(401, 403, 404)},
+        responses={200: EMPTY_REPLY, **error_responses(401, 403, 404, 409)},
     )
     def delete(self, request: Request, user_id: int) -> Response:
         target = get_object_or_404(_subscribers(), pk=user_id)
@@ -362,11 +369,18 @@ class AdminMeView(APIView):
     )
     def patch(self, request: Request) -> Response:
         data = _input(s.AdminAccountSelfUpdateSerializer, request)
+        # Checked before the change's transaction: a wrong code counts even when refused.
+        proof = contact_proof(user=request.user, **split_proof(data)[1])
         with transaction.atomic():
             if "name" in data:
                 profile_update(user=request.user, **data["name"])
             if "email" in data:
-                user_email_change(user=request.user, email=data["email"])
+                user_email_change(
+                    user=request.user,
+                    email=data["email"],
+                    proof=proof,
+                    current_session_id=_session_id(request),
+                )
         return self._reply(request)
 
 
@@ -398,7 +412,7 @@ class AdminListCreateView(ListAPIView):
         description=(
             "A staff account of kind `admin` holding the role `role_name`, made in one step. "
             "Granting the role needs `accounts.assign_role` within the caller's level. The new "
-            "admin signs in by phone code or sets a password through password reset."
+            "admin sets a password through password reset, then signs in with it and a code."
         ),
         request=s.AdminAccountCreateSerializer,
         responses={201: s.AdminAccountSerializer, **error_responses(400, 401, 403, 409)},
@@ -457,9 +471,17 @@ class AdminDetailView(GenericAPIView):
             changes["email"] = data["email"]
         if "phone_number" in data:
             changes["mobile"] = data["phone_number"]
+        own = admin.pk == request.user.pk
+        proof = contact_proof(user=request.user, **split_proof(data)[1]) if own else None
         with transaction.atomic():
             if changes:
-                user_update(actor=request.user, user=admin, **changes)
+                user_update(
+                    actor=request.user,
+                    user=admin,
+                    proof=proof,
+                    current_session_id=_session_id(request) if own else None,
+                    **changes,
+                )
             if "role_name" in data:
                 role_change(actor=request.user, user=admin, role=data["role_name"])
         return Response(s.AdminAccountSerializer(_admins().get(pk=admin.pk)).data)
@@ -467,13 +489,11 @@ class AdminDetailView(GenericAPIView):
     @extend_schema(
         tags=ADMINS,
         summary="Delete (archive) an admin, found by phone number",
-        responses={200: EMPTY_REPLY, **error_responses(400, 401, 403, 404)},
+        description="Refused with 409 for one's own account and for the last active superuser.",
+        responses={200: EMPTY_REPLY, **error_responses(401, 403, 404, 409)},
     )
     def delete(self, request: Request, phone_number: str) -> Response:
-        admin = self.get_object()
-        if admin.pk == request.user.pk:
-            raise ValidationError({"phone_number": ["You cannot delete your own admin account."]})
-        user_archive(actor=request.user, user=admin)
+        user_archive(actor=request.user, user=self.get_object())
         return Response({})
 
 

@@ -18,8 +18,10 @@ from accounts.services.otp import otp_verify
 from audit.services import audit_record
 from config.exceptions import Conflict
 from kyc.models import KycRecord, KycStatus
-from kyc.providers import auto_verify_threshold, get_provider
+from kyc.providers import BuiltinProvider, auto_verify_threshold, get_provider
 from kyc.services.steps import OTP_PURPOSES, record_expire, unconfirmed_ttl
+
+HELD_ELSEWHERE_CAP = BuiltinProvider.CRITICAL_CAP
 
 
 def _confirmed(record: KycRecord) -> bool:
@@ -63,7 +65,17 @@ def kyc_confirm_submission(*, record_id: int) -> KycRecord:
         locked.verification_score = result.score
         locked.verification_checks = [check.as_dict() for check in result.checks]
         locked.verification_provider = provider.name
-        if result.score >= auto_verify_threshold():
+        if locked.held_elsewhere:
+            # Nothing the documents say can make a number another account holds ours:
+            # a failed critical check, as a contradiction would be, and a person decides.
+            locked.verification_score = min(result.score, HELD_ELSEWHERE_CAP)
+            locked.verification_checks.append(
+                {"check": "number_not_held_elsewhere", "weight": 0, "score": 0.0}
+            )
+            locked.status = KycStatus.PENDING_REVIEW
+            action = "kyc.record_sent_to_review"
+            description = "The number is held by another account"
+        elif result.score >= auto_verify_threshold():
             locked.status, locked.verified_at = KycStatus.VERIFIED, now
             action, description = "kyc.record_auto_verified", "Verified by the provider"
         else:
@@ -83,11 +95,11 @@ def kyc_confirm_submission(*, record_id: int) -> KycRecord:
         audit_record(
             action=action,
             target=locked,
-            description=f"{description} ({provider.name}, score {result.score})",
+            description=f"{description} ({provider.name}, score {locked.verification_score})",
             before={"status": KycStatus.PENDING},
             after={
                 "status": locked.status,
-                "verification_score": result.score,
+                "verification_score": locked.verification_score,
                 "provider": provider.name,
             },
         )

@@ -54,6 +54,11 @@ def _decide(
             raise Conflict("This submission has been replaced by a newer one.")
         if record.status not in allowed_from:
             raise Conflict(f"A submission in status {record.status!r} cannot be {_VERBS[status]}.")
+        if status == KycStatus.VERIFIED and record.held_elsewhere:
+            raise Conflict(
+                "This number is held by another account's submission; reject this one "
+                "or resolve the other claim first (see the security findings)."
+            )
         before = {"status": record.status, "verified_at": record.verified_at}
         now = timezone.now()
         record.status = status

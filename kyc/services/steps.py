@@ -133,19 +133,27 @@ def record_expire(*, record: KycRecord, reason: str) -> None:
     )
 
 
-def ensure_unclaimed(*, user: User, kind: str, holds: Q, label: str) -> None:
+def live_holder(*, user: User, kind: str, holds: Q) -> KycRecord | None:
+    """Another account's record that holds the number now; stale unconfirmed holds expire."""
     holders = (
         KycRecord.objects.select_for_update()
         .filter(holds, kind=kind, is_current=True, status__in=CLAIMING_STATUSES)
+        .filter(held_elsewhere=False)
         .exclude(user=user)
         .order_by("pk")
     )
     for holder in holders:
         if not is_stale(holder):
-            raise Conflict(f"This {label} is already linked to another account.")
+            return holder
         record_expire(
             record=holder, reason="Unconfirmed submission expired: the number was claimed again."
         )
+    return None
+
+
+def ensure_unclaimed(*, user: User, kind: str, holds: Q, label: str) -> None:
+    if live_holder(user=user, kind=kind, holds=holds) is not None:
+        raise Conflict(f"This {label} is already linked to another account.")
 
 
 def current_for_update(user: User, kind: str) -> KycRecord | None:
@@ -195,6 +203,7 @@ def save_and_send(*, user: User, record: KycRecord, current: KycRecord | None) -
             "status": record.status,
             "number": record.number_masked,
             "replaces": current.pk if current is not None else None,
+            "held_elsewhere": record.held_elsewhere,
         },
     )
     return Submission(record=record, challenge=challenge)

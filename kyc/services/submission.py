@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from accounts.models import User
+from accounts.services.security import security_identity_number_contested
+from audit import context as request_context
 from kyc import crypto, validators, vault
 from kyc.models import AadhaarVault, BankAccountType, BusinessType, Gender, KycKind, KycRecord
 from kyc.services.steps import (
@@ -17,6 +19,7 @@ from kyc.services.steps import (
     clean_name,
     current_for_update,
     ensure_unclaimed,
+    live_holder,
     past_date,
     save_and_send,
     submission_start,
@@ -65,6 +68,14 @@ def submit_aadhaar(
 
 
 def submit_pan(*, user: User, pan_number: str, name: str, dob: datetime.date) -> Submission:
+    """A PAN submission. One held by another account is accepted like any other.
+
+    Telling the caller "another account has this PAN" would tell anyone which PANs
+    are registered here. So the reply, the code sent and the record are the same
+    whoever holds the number; the record is marked `held_elsewhere`, never holds
+    the number, goes to review once its code is entered (its score capped like a
+    contradiction) and cannot be verified, and staff get a security finding.
+    """
     submission_start(user)
     errors = FieldErrors()
     pan = errors.check("pan_number", validators.normalize_pan, pan_number)
@@ -75,9 +86,7 @@ def submit_pan(*, user: User, pan_number: str, name: str, dob: datetime.date) ->
     sealed = vault.seal(pan, context=vault.PAN_CONTEXT)
     with transaction.atomic():
         current = current_for_update(user, KycKind.PAN)
-        ensure_unclaimed(
-            user=user, kind=KycKind.PAN, holds=Q(number_index=sealed.index), label="PAN"
-        )
+        holder = live_holder(user=user, kind=KycKind.PAN, holds=Q(number_index=sealed.index))
         record = KycRecord(
             user=user,
             kind=KycKind.PAN,
@@ -88,8 +97,21 @@ def submit_pan(*, user: User, pan_number: str, name: str, dob: datetime.date) ->
             number_index=sealed.index,
             number_masked=crypto.mask_pan(pan),
             pan_holder_type=validators.pan_holder_type(pan),
+            held_elsewhere=holder is not None,
         )
-        return save_and_send(user=user, record=record, current=current)
+        submission = save_and_send(user=user, record=record, current=current)
+        if holder is not None:
+            security_identity_number_contested(
+                user=user,
+                ip=request_context.current().ip,
+                details={
+                    "kind": KycKind.PAN,
+                    "record": record.pk,
+                    "holder_record": holder.pk,
+                    "holder_user": holder.user_id,
+                },
+            )
+        return submission
 
 
 def submit_business(

@@ -1,6 +1,5 @@
 from lending.models.customer import Customer
-from lending.models.idempotency import IdempotencyRecord
-from lending.models.imports import ImportBatch, ImportKind
+from lending.models.imports import ImportBatch, ImportFile, ImportKind, ImportStatus
 from lending.models.interaction import Disposition, Interaction, InteractionType
 from lending.models.loan import (
     DelinquencyBucket,
@@ -17,9 +16,10 @@ __all__ = [
     "Customer",
     "DelinquencyBucket",
     "Disposition",
-    "IdempotencyRecord",
     "ImportBatch",
+    "ImportFile",
     "ImportKind",
+    "ImportStatus",
     "Installment",
     "Interaction",
     "InteractionType",

@@ -1,11 +1,11 @@
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from config.openapi import error_responses
+from idempotency.api import IDEMPOTENCY_KEY, idempotent
 from lending.filters import LoanFilter
 from lending.permissions import IsLendingStaff
 from lending.selectors import (
@@ -22,11 +22,6 @@ from lending.serializers.loans import (
     RepaymentSerializer,
     ScheduleSerializer,
     WorklistItemSerializer,
-)
-from lending.services.idempotency import (
-    MAX_KEY_LENGTH,
-    idempotent_call,
-    request_fingerprint,
 )
 from lending.services.loans import loan_create, loan_delete, loan_update
 from lending.services.repayments import repayment_record
@@ -148,16 +143,6 @@ class LoanScheduleView(generics.GenericAPIView):
         return Response(ScheduleSerializer(data, context=context).data)
 
 
-IDEMPOTENCY_HEADER = OpenApiParameter(
-    "Idempotency-Key",
-    str,
-    OpenApiParameter.HEADER,
-    required=False,
-    description="A retry with the same key and body returns the first reply; "
-    "the same key with another body is refused with 422.",
-)
-
-
 class LoanRepaymentsView(generics.ListCreateAPIView):
     permission_classes = [IsLendingStaff]
     filter_backends: list = []
@@ -187,7 +172,7 @@ class LoanRepaymentsView(generics.ListCreateAPIView):
         description="Allocated to interest first, then principal: all interest due, oldest "
         "first, then principal due, then later instalments in order. Updates the loan's "
         "outstanding amount, days past due and bucket.",
-        parameters=[IDEMPOTENCY_HEADER],
+        parameters=[IDEMPOTENCY_KEY],
         request=RepaymentCreateSerializer,
         responses={201: RepaymentReplySerializer, **error_responses(400, 403, 404, 409, 422)},
     )
@@ -195,25 +180,14 @@ class LoanRepaymentsView(generics.ListCreateAPIView):
         loan = self.get_loan()
         serializer = RepaymentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key = request.headers.get("Idempotency-Key", "").strip() or None
-        if key is not None and len(key) > MAX_KEY_LENGTH:
-            raise ValidationError(
-                {"Idempotency-Key": [f"Use at most {MAX_KEY_LENGTH} characters."]}
+
+        def work(*, reference) -> Response:
+            repayment = repayment_record(actor=request.user, loan=loan, **serializer.validated_data)
+            return Response(
+                RepaymentReplySerializer(repayment).data, status=status.HTTP_201_CREATED
             )
 
-        def run():
-            repayment = repayment_record(actor=request.user, loan=loan, **serializer.validated_data)
-            return status.HTTP_201_CREATED, RepaymentReplySerializer(repayment).data
-
-        reply_status, body = idempotent_call(
-            user=request.user,
-            key=key,
-            request_hash=request_fingerprint(
-                method="POST", path=f"loans/{loan.pk}/repayments", body=request.data
-            ),
-            run=run,
-        )
-        return Response(body, status=reply_status)
+        return idempotent(self, request, work)
 
 
 class WorklistView(generics.ListAPIView):

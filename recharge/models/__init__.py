@@ -7,7 +7,6 @@ from recharge.models.catalog import (
     PlanGroup,
 )
 from recharge.models.fulfilment import Fulfilment, FulfilmentStatus
-from recharge.models.idempotency import IdempotencyRecord
 from recharge.models.subscriptions import (
     ActivationMode,
     Autopay,
@@ -41,7 +40,6 @@ __all__ = [
     "DiscountType",
     "Fulfilment",
     "FulfilmentStatus",
-    "IdempotencyRecord",
     "LedgerEntry",
     "Offer",
     "OfferRedemption",

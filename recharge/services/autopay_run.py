@@ -146,7 +146,8 @@ def _charge_all(
         price = money(autopay.plan.price)
         if autopay.plan.status != CatalogStatus.ACTIVE:
             failures[autopay.pk] = "the plan is no longer available"
-        elif balances.get(autopay.user_id, Decimal(0)) < price:
+        elif autopay.user_id not in balances or balances[autopay.user_id] < price:
+            # No wallet is no balance: nothing to debit, even for a free plan.
             failures[autopay.pk] = "insufficient wallet balance"
         else:
             balances[autopay.user_id] -= price  # the wallet is locked: this is its balance

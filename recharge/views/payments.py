@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from config.openapi import error_responses
 from config.permissions import permission_required
+from idempotency.api import IDEMPOTENCY_KEY, idempotent
 from recharge import selectors
 from recharge.filters import MyTransactionFilter, TransactionFilter, UserPlanFilter
 from recharge.models import Transaction, UserPlan
@@ -22,7 +23,7 @@ from recharge.serializers.payments import (
 )
 from recharge.services.purchases import recharge_subscribe, wallet_topup
 from recharge.services.wallet import wallet_credit_by_staff
-from recharge.views.common import FILTERS, IDEMPOTENCY_KEY, UNAVAILABLE, idempotent, parse
+from recharge.views.common import FILTERS, UNAVAILABLE, parse
 
 MONEY_ERRORS = {**error_responses(400, 401, 403, 409, 422), **UNAVAILABLE}
 

@@ -28,16 +28,8 @@ class AnalyticsView(APIView):
 
 
 def _staff_view(path: str, figures: Callable, reply, summary: str) -> list:
-    view = type(
-        reply.__name__.removesuffix("Serializer") + "View",
-        (AnalyticsView,),
-        {
-            "figures": staticmethod(figures),
-            "reply": reply,
-            "permission_classes": [permission_required(ANALYST)],
-        },
-    )
-    view.get = extend_schema(
+    # The schema goes on each view's own class: the get method is shared by all of them.
+    view = extend_schema(
         tags=["analytics"],
         summary=summary,
         description=(
@@ -46,7 +38,17 @@ def _staff_view(path: str, figures: Callable, reply, summary: str) -> list:
         ),
         parameters=[WindowQuerySerializer],
         responses={200: reply, **error_responses(400, 401, 403)},
-    )(view.get)
+    )(
+        type(
+            reply.__name__.removesuffix("Serializer") + "View",
+            (AnalyticsView,),
+            {
+                "figures": staticmethod(figures),
+                "reply": reply,
+                "permission_classes": [permission_required(ANALYST)],
+            },
+        )
+    )
     return api_path(f"analytics/{path}", view.as_view(), f"analytics-{path.replace('/', '-')}")
 
 

@@ -142,7 +142,10 @@ def test_changing_phone_needs_it_verified_again(api_client, member):
     member.is_phone_verified = True
     member.save()
     api_client.force_authenticate(member)
-    api_client.put("/api/v1/user/profile/update_profile", {"phone": "9123456780"})
+    api_client.put(
+        "/api/v1/user/profile/update_profile",
+        {"phone": "9123456780", "current_password": DEFAULT_PASSWORD},
+    )
     member.refresh_from_db()
     assert member.mobile == "+919123456780" and not member.is_phone_verified
 
@@ -314,10 +317,8 @@ def test_block_with_duration_then_unblock(admin_client, member, sign_in, bearer,
 
 
 def test_block_refuses_self_and_unknown_users(admin_client, admin_user):
-    assert (
-        admin_client.post("/api/v1/admin/block/block_user", {"user_id": admin_user.pk}).status_code
-        == 400
-    )
+    own = admin_client.post("/api/v1/admin/block/block_user", {"user_id": admin_user.pk})
+    assert own.status_code == 409 and own.json()["code"] == "own_account"
     response = admin_client.post("/api/v1/admin/block/block_user", {"user_id": 999999})
     assert response.status_code == 400 and "user_id" in response.json()["errors"]
 
@@ -344,7 +345,7 @@ def test_batch_block_is_all_or_nothing(admin_client, admin_user):
     failed = admin_client.post(
         "/api/v1/admin/block/batch_block", {"user_ids": [fresh.pk, admin_user.pk]}
     )
-    assert failed.status_code == 400
+    assert failed.status_code == 409
     fresh.refresh_from_db()
     assert fresh.status == AccountStatus.ACTIVE
 

@@ -17,7 +17,7 @@ from tests.accounts.test_roles_support import (  # noqa: F401 (fixtures)
     person_fixture,
     role_admin_fixture,
 )
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -298,12 +298,9 @@ def test_bulk_assign_with_unknown_user_is_a_400(admin_client, person):
     assert not UserRole.objects.filter(role=role).exists()
 
 
-def test_roles_through_a_real_bearer_token(api_client, role_admin):
-    response = api_client.post(
-        "/api/v1/auth/login", {"login_id": role_admin.username, "password": DEFAULT_PASSWORD}
-    )
-    assert response.status_code == 200, response.content
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {response.json()['access']}")
+def test_roles_through_a_real_bearer_token(api_client, role_admin, password_sign_in):
+    tokens = password_sign_in(role_admin.username)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['access']}")
 
     response = api_client.get(ROLES)
     assert response.status_code == 200

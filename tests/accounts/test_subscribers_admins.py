@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AccountStatus, Role, StaffType, SubscriberType, User, UserRole
 from audit.models import AuditEvent
-from tests.factories import UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,7 +101,8 @@ def test_role_id_is_null_without_a_live_role(api_client, ops, operator_role):
 def test_admin_me_change_name_and_email(api_client, ops):
     api_client.force_authenticate(ops)
     response = api_client.patch(
-        "/api/v1/admin/me", {"name": "Ops Two", "email": "new-admin@example.com"}
+        "/api/v1/admin/me",
+        {"name": "Ops Two", "email": "new-admin@example.com", "current_password": DEFAULT_PASSWORD},
     )
     assert response.status_code == 200, response.content
     assert response.json()["name"] == "Ops Two"
@@ -355,7 +356,7 @@ def test_admin_cannot_delete_themselves(api_client, ops):
     ops.user_permissions.add(*perms("delete_user"))
     api_client.force_authenticate(fresh(ops))
     response = api_client.delete("/api/v1/admin/8888888888")
-    assert response.status_code == 400
+    assert response.status_code == 409 and response.json()["code"] == "own_account"
     assert fresh(ops).status == AccountStatus.ACTIVE
 
 

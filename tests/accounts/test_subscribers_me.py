@@ -131,7 +131,9 @@ def test_deleting_my_account_archives_it_and_sign_in_is_refused(api_client, clie
 
 def test_change_email(client_of, subscriber):
     User.objects.filter(pk=subscriber.pk).update(is_email_verified=True)
-    response = client_of(subscriber).put("/api/v1/user/me/email", {"email": "New@Example.com"})
+    response = client_of(subscriber).put(
+        "/api/v1/user/me/email", {"email": "New@Example.com", "current_password": DEFAULT_PASSWORD}
+    )
     assert response.status_code == 200, response.content
     assert response.json()["email"] == "new@example.com"
     assert set(response.json()) == PROFILE_FIELDS
@@ -140,11 +142,15 @@ def test_change_email(client_of, subscriber):
     assert subscriber.is_email_verified is False
     event = last_event("accounts.email_changed")
     assert event.before == {"email": "akhil@example.com", "is_email_verified": True}
-    assert event.after == {"email": "new@example.com", "is_email_verified": False}
+    assert event.after["email"] == "new@example.com" and event.after["is_email_verified"] is False
+    assert event.after["proof"] == "password"
 
 
 def test_change_email_refuses_an_address_in_use(client_of, subscriber, referrer):
-    response = client_of(subscriber).put("/api/v1/user/me/email", {"email": referrer.email.upper()})
+    response = client_of(subscriber).put(
+        "/api/v1/user/me/email",
+        {"email": referrer.email.upper(), "current_password": DEFAULT_PASSWORD},
+    )
     assert response.status_code == 400
     assert "email" in response.json()["errors"]
     subscriber.refresh_from_db()

@@ -251,7 +251,7 @@ def test_block_for_some_days_lifts_by_itself(api_client, as_staff, people):
     assert me.status_code == 200 and me.json()["status"] == "active"
 
 
-def test_a_blocked_users_token_stops_at_the_next_request(api_client, people):
+def test_a_blocked_users_token_stops_at_the_next_request(api_client, people, password_sign_in):
     akhil = people["akhil"]
     login = api_client.post(
         "/api/v1/auth/login", {"login_id": akhil.username, "password": DEFAULT_PASSWORD}
@@ -263,10 +263,7 @@ def test_a_blocked_users_token_stops_at_the_next_request(api_client, people):
 
     staff = UserFactory(is_staff=True, user_type=StaffType.ADMIN, username="blocker")
     staff.user_permissions.add(Permission.objects.get(codename="block_user"))
-    staff_login = api_client.post(
-        "/api/v1/auth/login", {"login_id": "blocker", "password": DEFAULT_PASSWORD}
-    )
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {staff_login.json()['access']}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {password_sign_in('blocker')['access']}")
     blocked = api_client.post(f"/api/v1/user/admin/block/{akhil.pk}", {"reason": "fraud"})
     assert blocked.status_code == 200, blocked.content
 

@@ -11,7 +11,7 @@ from django.db.migrations.recorder import MigrationRecorder
 
 from accounts.models import StaffType, User
 from audit import health
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +68,13 @@ def test_a_normal_user_is_refused(api_client):
     assert response.json()["code"] == "permission_denied"
 
 
-def test_all_checks_pass_for_a_holder_of_the_permission_signed_in_with_a_token(api_client):
+def test_all_checks_pass_for_a_holder_of_the_permission_signed_in_with_a_token(
+    api_client, password_sign_in
+):
     viewer = health_viewer()
-    login = api_client.post(
-        "/api/v1/auth/login", {"login_id": viewer.username, "password": DEFAULT_PASSWORD}
+    api_client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {password_sign_in(viewer.username)['access']}"
     )
-    assert login.status_code == 200, login.content
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
 
     response = api_client.get(f"{URL}/")
 

@@ -20,6 +20,7 @@ CLEAN_ENV = {
         "CELERY_BROKER_URL",
         "DEBUG",
         "SECRET_KEY",
+        "AUDIT_CHAIN_KEY",
         "ALLOWED_HOSTS",
         "HTTPS",
     }
@@ -98,6 +99,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "WARNING",
         env={
             "SECRET_KEY": secrets.token_urlsafe(64),
+            "AUDIT_CHAIN_KEY": secrets.token_urlsafe(64),
             "ALLOWED_HOSTS": "api.example.com",
             "DEBUG": "false",
         },
@@ -111,3 +113,57 @@ def test_deploy_check_fails_on_the_embedded_default(tmp_path):
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
     assert result.returncode != 0
     assert "SECURE_SSL_REDIRECT" in result.stderr + result.stdout
+
+
+def read_keys(tmp_path: Path, env: dict) -> dict:
+    """SECRET_KEY, AUDIT_CHAIN_KEY and every other secret the settings hold."""
+    code = (
+        "import json; from django.conf import settings as s\n"
+        "others = [getattr(s, n) for n in dir(s) if n.isupper() and n != 'AUDIT_CHAIN_KEY']\n"
+        "others = [v for v in others if isinstance(v, str)]\n"
+        "others += [*s.FIELD_ENCRYPTION_KEYS.values(), s.SIMPLE_JWT['SIGNING_KEY']]\n"
+        "print(json.dumps({'secret': s.SECRET_KEY, 'chain': s.AUDIT_CHAIN_KEY, 'others': others}))"
+    )
+    result = run_manage("shell", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_a_deployment_without_an_audit_chain_key_does_not_start(tmp_path):
+    result = run_manage(
+        "check",
+        env={"SECRET_KEY": secrets.token_urlsafe(64), "DEBUG": "false"},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: AUDIT_CHAIN_KEY must be set" in result.stderr
+    assert not (tmp_path / "audit_chain_key").exists()
+
+
+def test_a_deployment_uses_the_audit_chain_key_it_is_given(tmp_path):
+    chain_key = secrets.token_urlsafe(64)
+    keys = read_keys(
+        tmp_path,
+        {"SECRET_KEY": secrets.token_urlsafe(64), "DEBUG": "false", "AUDIT_CHAIN_KEY": chain_key},
+    )
+    assert keys["chain"] == chain_key
+
+
+def test_the_local_audit_chain_key_is_its_own_secret(tmp_path):
+    """Generated once into var/, it survives a change of SECRET_KEY and matches none of
+    the keys that settings derive from SECRET_KEY."""
+    first = read_keys(
+        tmp_path, {"SECRET_KEY": "first-" + secrets.token_urlsafe(32), "DEBUG": "true"}
+    )
+    second = read_keys(
+        tmp_path, {"SECRET_KEY": "second-" + secrets.token_urlsafe(32), "DEBUG": "true"}
+    )
+    generated = read_keys(tmp_path, {})
+    assert first["chain"] == second["chain"] == generated["chain"]
+    assert len(first["chain"]) >= 50
+    for keys in (first, second, generated):
+        assert keys["chain"] != keys["secret"]
+        assert keys["secret"] in keys["others"]  # the list is the settings' own
+        assert keys["chain"] not in keys["others"]
+    assert (tmp_path / "audit_chain_key").read_text().strip() == first["chain"]
+    assert (tmp_path / "audit_chain_key").stat().st_mode & 0o077 == 0

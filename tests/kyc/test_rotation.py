@@ -68,7 +68,9 @@ def test_rotation_moves_everything_and_is_idempotent(old_key, client_for, person
     plain = {r.kind: vault.record_number_reveal(r) for r in KycRecord.objects.filter(user=person)}
     assert plain == {"aadhaar": AADHAAR, "pan": PAN, "business": GSTIN, "bank": ACCOUNT}
     # Blind indexes do not depend on the encryption key: uniqueness still holds.
-    assert submit(client_for(UserFactory(mobile="+919800000099")), "pan").status_code == 409
+    stranger = UserFactory(mobile="+919800000099")
+    assert submit(client_for(stranger), "pan").status_code == 201
+    assert KycRecord.objects.get(user=stranger, kind="pan").held_elsewhere
     assert client_for(person).get(status_url("pan")).json()["pan_number"] == "XXXXXX234F"
 
     again = rotate()

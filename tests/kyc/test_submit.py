@@ -160,7 +160,6 @@ def test_business_without_gstin_is_accepted(client_for, person):
     ("kind", "extra", "field_words"),
     [
         ("aadhaar", {}, "Aadhaar number"),
-        ("pan", {}, "PAN"),
         ("bank", {}, "bank account"),
     ],
 )

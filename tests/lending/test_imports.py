@@ -117,7 +117,7 @@ def test_duplicates_within_a_file_are_reported(as_user, officer):
 
 
 def test_oversized_file_is_refused_with_413(as_user, officer, settings):
-    settings.LENDING_IMPORT_MAX_BYTES = 100
+    settings.IMPORT_MAX_BYTES = 100
     text = "\n".join([HEADER, *GOOD])
     response = _upload(as_user(officer), CUSTOMERS_URL, text)
     assert response.status_code == 413
@@ -229,7 +229,7 @@ def test_interaction_upload_again_dry_run_and_size(as_user, officer, loans, sett
     again = _upload(client, INTERACTIONS_URL, text).json()
     assert (again["records_created"], again["records_skipped"]) == (0, 2)
     assert Interaction.objects.count() == 2
-    settings.LENDING_IMPORT_MAX_BYTES = 10
+    settings.IMPORT_MAX_BYTES = 10
     assert _upload(client, INTERACTIONS_URL, text).status_code == 413
 
 

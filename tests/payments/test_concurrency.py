@@ -11,6 +11,7 @@ from payments import purposes
 from payments.models import Payment, PaymentEvent, PaymentStatus
 from payments.providers.sandbox import SandboxProvider
 from recharge.models import LedgerEntry, Transaction, TxnStatus, UserPlan
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import (
     assert_ledger_consistent,
     balance_of,
@@ -55,10 +56,14 @@ def test_ten_deliveries_and_confirmations_at_once_deliver_once(
 ):
     fund(subscriber, "10.00")
     if purpose == "topup":
-        reply = _client(subscriber).post("/api/v1/recharge/wallet/topup", {"amount": "500.00"})
+        reply = _client(subscriber).post(
+            "/api/v1/recharge/wallet/topup", {"amount": "500.00"}, headers=new_key()
+        )
     else:
         reply = _client(subscriber).post(
-            "/api/v1/recharge/subscribe", {"plan_id": plan.pk, "payment_method": "UPI"}
+            "/api/v1/recharge/subscribe",
+            {"plan_id": plan.pk, "payment_method": "UPI"},
+            headers=new_key(),
         )
     assert reply.status_code == 201
     attempt = SandboxProvider().pay(order_id=reply.json()["payment"]["order_id"], succeed=True)

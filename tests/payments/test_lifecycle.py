@@ -13,6 +13,7 @@ from payments.purposes import handler_for
 from payments.services.lifecycle import payment_lock, payment_transition
 from recharge.models import Transaction, TxnStatus
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import balance_of, sandbox_pay, topup_paid
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def _payment(api_client, user) -> Payment:
     api_client.force_authenticate(user)
-    api_client.post("/api/v1/recharge/wallet/topup", {"amount": "100.00"})
+    api_client.post("/api/v1/recharge/wallet/topup", {"amount": "100.00"}, headers=new_key())
     return Payment.objects.get(user=user)
 
 

@@ -13,6 +13,7 @@ from payments.models import Payment, PaymentEvent, PaymentStatus, Refund
 from payments.services.reconcile import payments_reconcile
 from recharge.models import LedgerEntry, Transaction, TxnStatus
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, deliver_webhook, grant
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,9 @@ CONFIRM = "/api/v1/payments/confirm"
 
 def topup(api_client, user, amount="500.00", **extra) -> dict:
     api_client.force_authenticate(user)
-    response = api_client.post(TOPUP, {"amount": amount, "payment_method": "Card"}, **extra)
+    response = api_client.post(
+        TOPUP, {"amount": amount, "payment_method": "Card"}, headers=new_key(), **extra
+    )
     assert response.status_code == 201, response.content
     return response.json()
 
@@ -273,7 +276,8 @@ def test_staff_refund_through_razorpay(api_client, subscriber, staff, razorpay):
     body = topup(api_client, subscriber)
     webhook(api_client, razorpay, "payment.captured", razorpay.pay(body["payment"]["order_id"]))
     url = f"/api/v1/payments/{body['payment']['payment_id']}/refund"
-    assert api_client.post(url, {"amount": "100.00", "reason": "x"}).status_code == 403
+    refused = api_client.post(url, {"amount": "100.00", "reason": "x"}, headers=new_key())
+    assert refused.status_code == 403
     api_client.force_authenticate(grant(staff, "refund_payment", "view_payment"))
     first = api_client.post(
         url, {"amount": "100.00", "reason": "Goodwill"}, HTTP_IDEMPOTENCY_KEY="r-1"
@@ -288,12 +292,12 @@ def test_staff_refund_through_razorpay(api_client, subscriber, staff, razorpay):
     assert again.json()["refund_id"] == first.json()["refund_id"]
     assert [r["amount"] for r in razorpay.refunds] == [10000]
     assert razorpay.refunds[0]["receipt"] == first.json()["refund_id"]
-    too_much = api_client.post(url, {"amount": "400.01", "reason": "Too much"})
+    too_much = api_client.post(url, {"amount": "400.01", "reason": "Too much"}, headers=new_key())
     assert too_much.status_code == 400 and "amount" in too_much.json()["errors"]
     payment = Payment.objects.get()
     assert payment.status == PaymentStatus.PARTIALLY_REFUNDED
     assert payment.amount_refunded == Decimal("100.00")
-    rest = api_client.post(url, {"reason": "Closing the account"})
+    rest = api_client.post(url, {"reason": "Closing the account"}, headers=new_key())
     assert rest.status_code == 201 and rest.json()["amount"] == "400.00"
     assert Payment.objects.get().status == PaymentStatus.REFUNDED
     assert Refund.objects.count() == 2

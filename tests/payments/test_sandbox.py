@@ -11,6 +11,7 @@ from payments import sandbox_views
 from payments.models import Payment, PaymentStatus
 from recharge.models import Transaction, TxnStatus
 from recharge.services.purchases import wallet_topup
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import balance_of, deliver_webhook
 
 TOPUP = "/api/v1/recharge/wallet/topup"
@@ -33,7 +34,7 @@ def delivered(monkeypatch, api_client):
 @pytest.mark.django_db
 def test_the_checkout_page_pays_and_the_webhook_settles(api_client, subscriber, delivered):
     api_client.force_authenticate(subscriber)
-    reply = api_client.post(TOPUP, {"amount": "250.00"}).json()
+    reply = api_client.post(TOPUP, {"amount": "250.00"}, headers=new_key()).json()
     url = reply["payment"]["checkout_url"]
     page = api_client.get(url)
     assert page.status_code == 200
@@ -63,7 +64,7 @@ def test_the_checkout_page_pays_and_the_webhook_settles(api_client, subscriber, 
 @pytest.mark.django_db
 def test_the_fail_button_fails_the_payment(api_client, subscriber, delivered):
     api_client.force_authenticate(subscriber)
-    reply = api_client.post(TOPUP, {"amount": "250.00"}).json()
+    reply = api_client.post(TOPUP, {"amount": "250.00"}, headers=new_key()).json()
     page = api_client.post(reply["payment"]["checkout_url"], {"action": "fail"}, format="multipart")
     assert page.status_code == 200 and "attempt failed" in page.content.decode()
     assert Payment.objects.get().status == PaymentStatus.FAILED
@@ -74,7 +75,7 @@ def test_the_fail_button_fails_the_payment(api_client, subscriber, delivered):
 @pytest.mark.django_db
 def test_the_sandbox_is_gone_when_switched_off(api_client, subscriber, settings, delivered):
     api_client.force_authenticate(subscriber)
-    reply = api_client.post(TOPUP, {"amount": "250.00"}).json()
+    reply = api_client.post(TOPUP, {"amount": "250.00"}, headers=new_key()).json()
     settings.PAYMENTS_SANDBOX_ENABLED = False
     assert api_client.get(reply["payment"]["checkout_url"]).status_code == 404
     response = deliver_webhook(api_client, b"{}", {"X-Razorpay-Signature": "x"})

@@ -25,6 +25,7 @@ from recharge.models import (
 )
 from recharge.services.wallet import wallet_credit
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 
 
 def assert_ledger_consistent() -> None:
@@ -165,7 +166,7 @@ def sandbox_pay(client, reply: dict, *, succeed: bool = True, amount_minor=None)
 def topup_paid(client, user: User, amount: str) -> dict:
     """A top-up through the API, paid at the sandbox: the wallet holds `amount` more."""
     client.force_authenticate(user)
-    response = client.post("/api/v1/recharge/wallet/topup", {"amount": amount})
+    response = client.post("/api/v1/recharge/wallet/topup", {"amount": amount}, headers=new_key())
     assert response.status_code == 201, response.content
     sandbox_pay(client, response.json())
     return response.json()

@@ -209,6 +209,15 @@ def test_a_retired_plan_fails_the_charge(subscriber, plan):
     assert balance_of(subscriber) == Decimal("1000.00")
 
 
+def test_a_free_plan_for_a_subscriber_without_a_wallet_fails_instead_of_crashing(subscriber, plan):
+    plan.price = Decimal("0.00")
+    plan.save()
+    make_autopay(subscriber, plan)  # the subscriber never had a wallet
+    outcome = autopay_process_due()
+    assert outcome[0].status == "failed" and "insufficient" in outcome[0].message
+    assert not Transaction.objects.filter(user=subscriber).exists()
+
+
 def test_a_due_date_already_charged_is_never_charged_again(subscriber, plan):
     fund(subscriber, "1000.00")
     autopay = make_autopay(subscriber, plan)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from recharge.models import CatalogStatus, Offer, OfferType, Plan, PlanGroup
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import fund, grant
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +143,10 @@ def test_plan_crud_as_seed_004(api_client, staff, group):
 def test_a_plan_in_use_is_retired_not_erased(api_client, staff, subscriber, plan):
     fund(subscriber, "699.00")
     api_client.force_authenticate(subscriber)
-    assert api_client.post("/api/v1/recharge/subscribe", {"plan_id": plan.pk}).status_code == 201
+    subscribed = api_client.post(
+        "/api/v1/recharge/subscribe", {"plan_id": plan.pk}, headers=new_key()
+    )
+    assert subscribed.status_code == 201
     api_client.force_authenticate(staff)
     response = api_client.delete(f"/api/v1/plans/plan/{plan.pk}")
     assert response.json()["message"] == "Plan retired."
@@ -323,13 +327,9 @@ def test_catalogue_lists_use_a_fixed_number_of_queries(
             assert api_client.get(path, {"page_size": 100}).status_code == 200
 
 
-def test_real_bearer_token_reaches_the_admin_api(api_client, group):
+def test_real_bearer_token_reaches_the_admin_api(api_client, group, password_sign_in):
     admin = grant(UserFactory(username="planner", is_staff=True), "view_plangroup")
-    login = api_client.post(
-        "/api/v1/auth/login", {"login_id": "planner", "password": DEFAULT_PASSWORD}
-    )
-    assert login.status_code == 200, login.content
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {password_sign_in('planner')['access']}")
     response = api_client.get("/api/v1/plans/plan-group")
     assert response.status_code == 200
     assert response.json()["results"][0]["group_name"] == "Data Packs"

@@ -26,6 +26,7 @@ from recharge.models import (
 from recharge.services import autopay_run as autopay_services
 from recharge.services.autopay_run import autopay_process_due
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import (
     assert_ledger_consistent,
     balance_of,
@@ -49,7 +50,7 @@ def test_20_parallel_subscribes_against_a_balance_for_10(subscriber, cheap_plan)
     def subscribe(i):
         return (
             client_for(subscriber)
-            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk})
+            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk}, headers=new_key())
             .status_code
         )
 
@@ -87,7 +88,9 @@ def test_parallel_debits_of_many_users_never_mix_balances(cheap_plan):
 
     def subscribe(i):
         client = client_for(users[i % 8])
-        return client.post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk}).status_code
+        return client.post(
+            "/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk}, headers=new_key()
+        ).status_code
 
     codes = run_together(24, subscribe)  # three tries each, two affordable
     assert codes.count(201) == 16 and codes.count(422) == 8
@@ -104,7 +107,11 @@ def test_the_total_offer_cap_holds_under_concurrency(cheap_plan, make_offer):
     def subscribe(i):
         return (
             client_for(users[i])
-            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk, "offer_id": offer.pk})
+            .post(
+                "/api/v1/recharge/subscribe",
+                {"plan_id": cheap_plan.pk, "offer_id": offer.pk},
+                headers=new_key(),
+            )
             .status_code
         )
 
@@ -122,7 +129,11 @@ def test_the_per_user_offer_cap_holds_under_concurrency(subscriber, cheap_plan, 
     def subscribe(i):
         return (
             client_for(subscriber)
-            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk, "offer_id": offer.pk})
+            .post(
+                "/api/v1/recharge/subscribe",
+                {"plan_id": cheap_plan.pk, "offer_id": offer.pk},
+                headers=new_key(),
+            )
             .status_code
         )
 
@@ -254,7 +265,7 @@ def test_plan_retirement_races_a_subscribe_safely(subscriber, cheap_plan):
             return None
         return (
             client_for(subscriber)
-            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk})
+            .post("/api/v1/recharge/subscribe", {"plan_id": cheap_plan.pk}, headers=new_key())
             .status_code
         )
 

@@ -23,6 +23,7 @@ from recharge.models import (
 )
 from recharge.services.autopay_run import autopay_process_due
 from recharge.services.fulfilment import fulfilment_settle, fulfilments_recheck
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ class DownAggregator(SandboxAggregator):
 def test_a_recharge_is_delivered_to_the_operator(api_client, subscriber, plan):
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
-    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}).json()
+    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key()).json()
     assert body["status"] == "success"
     fulfilment = Fulfilment.objects.get(transaction_id=body["txn_id"])
     assert fulfilment.status == FulfilmentStatus.SUCCESS
@@ -56,7 +57,9 @@ def test_a_recharge_is_delivered_to_the_operator(api_client, subscriber, plan):
 def test_a_failed_recharge_paid_from_the_wallet_is_credited_back_once(api_client, subscriber, plan):
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
-    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "phone_number": DECLINED}).json()
+    body = api_client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "phone_number": DECLINED}, headers=new_key()
+    ).json()
     fulfilment = Fulfilment.objects.get(transaction_id=body["txn_id"])
     assert fulfilment.status == FulfilmentStatus.FAILED
     assert "declined" in fulfilment.failure_reason
@@ -77,7 +80,9 @@ def test_a_failed_recharge_paid_from_the_wallet_is_credited_back_once(api_client
 def test_a_failed_recharge_paid_through_the_provider_is_refunded_once(api_client, subscriber, plan):
     api_client.force_authenticate(subscriber)
     body = api_client.post(
-        SUBSCRIBE, {"plan_id": plan.pk, "phone_number": DECLINED, "payment_method": "UPI"}
+        SUBSCRIBE,
+        {"plan_id": plan.pk, "phone_number": DECLINED, "payment_method": "UPI"},
+        headers=new_key(),
     ).json()
     sandbox_pay(api_client, body)
     fulfilment = Fulfilment.objects.get(transaction_id=body["txn_id"])
@@ -96,7 +101,9 @@ def test_a_failed_recharge_paid_through_the_provider_is_refunded_once(api_client
 def test_a_slow_operator_is_asked_again_later(api_client, subscriber, plan):
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
-    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "phone_number": SLOW}).json()
+    body = api_client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "phone_number": SLOW}, headers=new_key()
+    ).json()
     fulfilment = Fulfilment.objects.get(transaction_id=body["txn_id"])
     assert fulfilment.status == FulfilmentStatus.PENDING
     assert fulfilments_recheck()["checked"] == 0  # not stale yet
@@ -113,7 +120,7 @@ def test_an_unreachable_aggregator_leaves_it_pending_for_the_sweep(
     settings.RECHARGE_AGGREGATOR = "tests.recharge.test_fulfilment.DownAggregator"
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
-    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}).json()
+    body = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key()).json()
     fulfilment = Fulfilment.objects.get(transaction_id=body["txn_id"])
     assert fulfilment.status == FulfilmentStatus.PENDING and fulfilment.attempts == 1
     settings.RECHARGE_AGGREGATOR = "recharge.aggregators.sandbox.SandboxAggregator"

@@ -18,7 +18,7 @@ from recharge.notifications.services.announcements import (
     announcements_deliver_due,
 )
 from recharge.notifications.tasks import announcements_deliver_due_task
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import UserFactory
 from tests.recharge.conftest import grant
 
 pytestmark = pytest.mark.django_db
@@ -278,13 +278,9 @@ def test_a_normal_user_gets_403_and_anonymous_401(api_client, subscriber, method
     assert getattr(api_client, method)(path, {}).status_code == 401
 
 
-def test_announce_with_a_real_bearer_token(api_client, people):
+def test_announce_with_a_real_bearer_token(api_client, people, password_sign_in):
     UserFactory(username="announcer", is_staff=True, is_superuser=True)
-    login = api_client.post(
-        "/api/v1/auth/login", {"login_id": "announcer", "password": DEFAULT_PASSWORD}
-    )
-    assert login.status_code == 200, login.content
-    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {password_sign_in('announcer')['access']}")
     response = api_client.post(f"{URL}/", {"description": "Hi", "recipient_type": "postpaid"})
     assert response.status_code == 201, response.content
     assert recipients(Announcement.objects.get()) == {people["postpaid"].pk}

@@ -9,6 +9,7 @@ from django.utils import timezone
 from payments.models import Payment
 from recharge.models import CatalogStatus, Offer, OfferRedemption, Transaction, UserPlan
 from recharge.services.pricing import offer_discount
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,9 @@ SUBSCRIBE = "/api/v1/recharge/subscribe"
 
 def subscribe(client, user, plan, offer, **extra):
     client.force_authenticate(user)
-    return client.post(SUBSCRIBE, {"plan_id": plan.pk, "offer_id": offer.pk, **extra})
+    return client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "offer_id": offer.pk, **extra}, headers=new_key()
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,7 +109,9 @@ def test_first_recharge_only(api_client, subscriber, plan, cheap_plan, make_offe
     offer = make_offer(first_recharge_only=True)
     fund(subscriber, "2000.00")
     api_client.force_authenticate(subscriber)
-    assert api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}).status_code == 201
+    assert (
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key()).status_code == 201
+    )
     response = subscribe(api_client, subscriber, plan, offer)
     assert response.status_code == 400
     assert "first recharge" in response.json()["errors"]["offer_id"][0]
@@ -176,5 +181,7 @@ def test_a_redeemed_offer_is_retired_not_erased(api_client, staff, subscriber, p
 
 def test_unknown_offer(api_client, subscriber, plan):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "offer_id": 424242})
+    response = api_client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "offer_id": 424242}, headers=new_key()
+    )
     assert response.status_code == 400 and "offer_id" in response.json()["errors"]

@@ -15,6 +15,7 @@ from recharge.services.referrals import (
     referrals_settle,
 )
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, topup_paid
 
 pytestmark = pytest.mark.django_db
@@ -64,8 +65,12 @@ def test_registering_with_a_code_then_first_paid_recharge_credits_the_referrer_o
     referee = reward.referred
     fund(referee, "300.00")
     api_client.force_authenticate(referee)
-    assert api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}).status_code == 201
-    assert api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}).status_code == 201
+    assert (
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key()).status_code == 201
+    )
+    assert (
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key()).status_code == 201
+    )
     reward.refresh_from_db()
     assert reward.status == ReferralStatus.EARNED and reward.claimed_at is not None
     assert balance_of(referrer) == Decimal("50.00")
@@ -89,7 +94,9 @@ def test_first_recharge_creates_the_pending_reward_itself(
 ):
     fund(referee, "100.00")
     api_client.force_authenticate(referee)
-    assert api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}).status_code == 201
+    assert (
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key()).status_code == 201
+    )
     assert ReferralReward.objects.get().status == ReferralStatus.EARNED
     assert balance_of(referrer) == Decimal("50.00")
 
@@ -97,7 +104,9 @@ def test_first_recharge_creates_the_pending_reward_itself(
 def test_only_a_paid_recharge_earns_it(api_client, referee, referrer, cheap_plan, make_offer):
     offer = make_offer(discount_type="percentage", discount_value=Decimal("100"))
     api_client.force_authenticate(referee)
-    response = api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk, "offer_id": offer.pk})
+    response = api_client.post(
+        SUBSCRIBE, {"plan_id": cheap_plan.pk, "offer_id": offer.pk}, headers=new_key()
+    )
     assert response.status_code == 201
     assert not ReferralReward.objects.filter(status=ReferralStatus.EARNED).exists()
     assert balance_of(referrer) == 0

@@ -7,6 +7,7 @@ import pytest
 from audit.models import AuditEvent
 from recharge.models import Transaction, TxnSource
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, grant
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,9 @@ CREDIT = "/api/v1/recharge/admin/wallet/credit"
 
 def test_only_staff_with_the_permission_may_credit(api_client, subscriber):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(CREDIT, {"user_id": subscriber.pk, "amount": "50", "reason": "x"})
+    response = api_client.post(
+        CREDIT, {"user_id": subscriber.pk, "amount": "50", "reason": "x"}, headers=new_key()
+    )
     assert response.status_code == 403
     assert balance_of(subscriber) == 0
 
@@ -48,6 +51,6 @@ def test_a_staff_credit_is_audited_with_its_reason(api_client, subscriber):
 def test_bad_credits_are_refused_by_field(api_client, subscriber, body, field):
     clerk = grant(UserFactory(username="clerk", is_staff=True), "credit_wallet")
     api_client.force_authenticate(clerk)
-    response = api_client.post(CREDIT, {"user_id": subscriber.pk, **body})
+    response = api_client.post(CREDIT, {"user_id": subscriber.pk, **body}, headers=new_key())
     assert response.status_code == 400 and field in response.json()["errors"]
     assert not Transaction.objects.exists()

@@ -18,6 +18,7 @@ from recharge.models import (
     UserPlanStatus,
 )
 from recharge.services.plans import user_plans_roll
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund, sandbox_pay
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +37,9 @@ class DownProvider(SandboxProvider):
 def test_topup_is_pending_until_the_provider_captures_it(api_client, subscriber):
     api_client.force_authenticate(subscriber)
     response = api_client.post(
-        TOPUP, {"amount": 500, "phone_number": "9876543210", "payment_method": "UPI"}
+        TOPUP,
+        {"amount": 500, "phone_number": "9876543210", "payment_method": "UPI"},
+        headers=new_key(),
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -80,7 +83,7 @@ def test_topup_is_pending_until_the_provider_captures_it(api_client, subscriber)
 )
 def test_topup_refuses_bad_input(api_client, subscriber, payload, field):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(TOPUP, payload)
+    response = api_client.post(TOPUP, payload, headers=new_key())
     assert response.status_code == 400
     assert field in response.json()["errors"]
     assert not Transaction.objects.exists()
@@ -88,7 +91,7 @@ def test_topup_refuses_bad_input(api_client, subscriber, payload, field):
 
 def test_declined_topup_is_recorded_as_failed_and_moves_nothing(api_client, subscriber):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(TOPUP, {"amount": 500, "payment_method": "Card"})
+    response = api_client.post(TOPUP, {"amount": 500, "payment_method": "Card"}, headers=new_key())
     assert response.status_code == 201
     sandbox_pay(api_client, response.json(), succeed=False)
     txn = Transaction.objects.get()
@@ -103,7 +106,7 @@ def test_unreachable_provider_is_a_503_and_records_nothing(api_client, subscribe
     settings.PAYMENTS_PROVIDERS = {"down": "tests.recharge.test_subscribe.DownProvider"}
     settings.PAYMENTS_PROVIDER = "down"
     api_client.force_authenticate(subscriber)
-    response = api_client.post(TOPUP, {"amount": 500})
+    response = api_client.post(TOPUP, {"amount": 500}, headers=new_key())
     assert response.status_code == 503
     assert response.json()["code"] == "provider_unavailable"
     assert not Transaction.objects.exists() and not Payment.objects.exists()
@@ -121,6 +124,7 @@ def test_subscribe_from_wallet(api_client, subscriber, plan):
             "source": "recharge",
             "activation_mode": "activate",
         },
+        headers=new_key(),
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -143,7 +147,7 @@ def test_subscribe_from_wallet(api_client, subscriber, plan):
 def test_subscribe_defaults_to_the_callers_number_and_wallet(api_client, subscriber, plan):
     fund(subscriber, "699.00")
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     assert response.status_code == 201
     assert response.json()["payment_method"] == "wallet"
     assert response.json()["phone_number"] == "9876543210"
@@ -153,7 +157,7 @@ def test_subscribe_defaults_to_the_callers_number_and_wallet(api_client, subscri
 def test_insufficient_balance_is_a_422_and_moves_nothing(api_client, subscriber, plan):
     fund(subscriber, "698.99")
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     assert response.status_code == 422
     assert response.json()["code"] == "insufficient_balance"
     assert balance_of(subscriber) == Decimal("698.99")
@@ -165,7 +169,7 @@ def test_insufficient_balance_is_a_422_and_moves_nothing(api_client, subscriber,
 
 def test_subscribe_without_a_wallet_is_insufficient(api_client, subscriber, plan):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     assert response.status_code == 422
     assert not Transaction.objects.exists()
 
@@ -176,10 +180,10 @@ def test_inactive_or_retired_plans_are_not_sold(api_client, subscriber, plan):
     for status in ("inactive", "retired"):
         plan.status = status
         plan.save()
-        response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+        response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
         assert response.status_code == 400
         assert "plan_id" in response.json()["errors"]
-    assert api_client.post(SUBSCRIBE, {"plan_id": 999999}).status_code == 400
+    assert api_client.post(SUBSCRIBE, {"plan_id": 999999}, headers=new_key()).status_code == 400
     assert balance_of(subscriber) == Decimal("1000.00")
 
 
@@ -187,7 +191,9 @@ def test_subscribe_through_a_provider_starts_the_plan_on_capture(api_client, sub
     fund(subscriber, "50.00")
     api_client.force_authenticate(subscriber)
     response = api_client.post(
-        SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "card", "activation_mode": "activate"}
+        SUBSCRIBE,
+        {"plan_id": plan.pk, "payment_method": "card", "activation_mode": "activate"},
+        headers=new_key(),
     )
     assert response.status_code == 201, response.content
     body = response.json()
@@ -205,7 +211,9 @@ def test_subscribe_through_a_provider_starts_the_plan_on_capture(api_client, sub
 
 def test_declined_provider_subscription_starts_no_plan(api_client, subscriber, plan):
     api_client.force_authenticate(subscriber)
-    response = api_client.post(SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "UPI"})
+    response = api_client.post(
+        SUBSCRIBE, {"plan_id": plan.pk, "payment_method": "UPI"}, headers=new_key()
+    )
     assert response.status_code == 201
     sandbox_pay(api_client, response.json(), succeed=False)
     assert Transaction.objects.get().status == TxnStatus.FAILED
@@ -215,24 +223,30 @@ def test_declined_provider_subscription_starts_no_plan(api_client, subscriber, p
 def test_queue_starts_after_the_numbers_current_plan(api_client, subscriber, plan, cheap_plan):
     fund(subscriber, "2000.00")
     api_client.force_authenticate(subscriber)
-    api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     first = UserPlan.objects.get()
-    response = api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "queue"})
+    response = api_client.post(
+        SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "queue"}, headers=new_key()
+    )
     assert response.status_code == 201
     queued = UserPlan.objects.exclude(pk=first.pk).get()
     assert queued.status == UserPlanStatus.QUEUED
     assert queued.valid_from == first.valid_to
     assert queued.valid_to == first.valid_to + timedelta(days=28)
     # "activate" starts now whatever is running.
-    api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "activate"})
+    api_client.post(
+        SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "activate"}, headers=new_key()
+    )
     assert UserPlan.objects.filter(status=UserPlanStatus.ACTIVE).count() == 2
 
 
 def test_plans_expire_and_queued_plans_start_on_schedule(api_client, subscriber, plan, cheap_plan):
     fund(subscriber, "2000.00")
     api_client.force_authenticate(subscriber)
-    api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
-    api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "queue"})
+    api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
+    api_client.post(
+        SUBSCRIBE, {"plan_id": cheap_plan.pk, "activation_mode": "queue"}, headers=new_key()
+    )
     later = timezone.now() + timedelta(days=85)
     assert user_plans_roll(now=later) == {"expired": 1, "started": 1}
     statuses = dict(UserPlan.objects.values_list("plan_id", "status"))
@@ -245,9 +259,9 @@ def test_my_plans_uses_the_seed_envelope(api_client, subscriber, other_subscribe
     fund(subscriber, "2000.00")
     fund(other_subscriber, "2000.00")
     api_client.force_authenticate(other_subscriber)
-    api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     api_client.force_authenticate(subscriber)
-    api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+    api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     response = api_client.get("/api/v1/recharge/my/plans")
     assert response.status_code == 200
     body = response.json()
@@ -264,7 +278,7 @@ def test_my_transactions_pages_with_skip_and_limit(api_client, subscriber, cheap
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
     for _ in range(4):
-        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk})
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key())
     body = api_client.get("/api/v1/recharge/my/transactions", {"skip": 2, "limit": 2}).json()
     assert (body["total"], body["page"], body["size"], body["pages"]) == (5, 2, 2, 3)
     assert len(body["transactions"]) == 2
@@ -283,7 +297,7 @@ def test_admin_lists_cover_every_user(api_client, subscriber, other_subscriber, 
     for user in (subscriber, other_subscriber):
         fund(user, "699.00")
         api_client.force_authenticate(user)
-        api_client.post(SUBSCRIBE, {"plan_id": plan.pk})
+        api_client.post(SUBSCRIBE, {"plan_id": plan.pk}, headers=new_key())
     api_client.force_authenticate(staff)
     plans = api_client.get("/api/v1/recharge/admin/active-plans").json()
     assert plans["total"] == 2
@@ -298,7 +312,7 @@ def test_list_endpoints_use_a_fixed_number_of_queries(
     fund(subscriber, "5000.00")
     api_client.force_authenticate(subscriber)
     for _ in range(12):
-        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk})
+        api_client.post(SUBSCRIBE, {"plan_id": cheap_plan.pk}, headers=new_key())
     api_client.force_authenticate(staff)
     for path in (
         "/api/v1/recharge/my/plans",

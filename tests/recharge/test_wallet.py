@@ -23,6 +23,7 @@ from recharge.models import (
 from recharge.services.autopay_run import autopay_process_due
 from recharge.services.wallet import ledger_entry_reverse, wallet_debit
 from tests.factories import UserFactory
+from tests.idempotency.keys import new_key
 from tests.recharge.conftest import assert_ledger_consistent, balance_of, fund
 
 pytestmark = pytest.mark.django_db
@@ -89,7 +90,9 @@ def test_postgres_itself_refuses_to_change_the_ledger(subscriber, on_postgres):
 def test_reversal_writes_the_opposite_entry_and_cancels_the_plan(api_client, subscriber, plan):
     fund(subscriber, "1000.00")
     api_client.force_authenticate(subscriber)
-    txn_id = api_client.post("/api/v1/recharge/subscribe", {"plan_id": plan.pk}).json()["txn_id"]
+    txn_id = api_client.post(
+        "/api/v1/recharge/subscribe", {"plan_id": plan.pk}, headers=new_key()
+    ).json()["txn_id"]
     debit = LedgerEntry.objects.get(transaction_id=txn_id)
     movement = ledger_entry_reverse(entry_id=debit.pk, actor=None, reason="duplicate")
     assert movement.entry.amount == Decimal("699.00")

@@ -1,21 +1,20 @@
 """CSV import of customers: every row checked, the valid ones saved at once.
 
-The database is never asked about one row at a time: a first pass reads
-every row's code and phone, two queries fetch the codes and phones that
-exist already, then a second pass checks each row and streams the new ones
-to the database (COPY on PostgreSQL), which saves them on its own core while
-the rows after them are still being checked.
+The database is never asked about one row at a time: one pass checks every
+row, then two queries fetch which of the rows' codes and phones exist
+already, and the new rows stream to the database (COPY on PostgreSQL).
 """
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from config.exceptions import Conflict
-from lending.models import Customer, ImportKind
+from lending.models import Customer, ImportBatch, ImportKind
 from lending.rules import (
     CUSTOMER_CODE_MESSAGE,
     CUSTOMER_CODE_RE,
@@ -32,9 +31,17 @@ from lending.rules import (
 )
 from lending.selectors import assignable_officers, default_officer, may_leave_unassigned
 from lending.selectors.batches import lookup_batches
-from lending.services.imports.batch import import_batch_record
+from lending.services.imports.batch import import_batch_record, import_job_lock
 from lending.services.imports.loader import row_sink
-from lending.services.imports.report import ImportReport, Table, table_read, upload_read
+from lending.services.imports.report import (
+    ImportReport,
+    Progress,
+    Table,
+    Upload,
+    rows_reporting,
+    table_read,
+    upload_read,
+)
 
 REQUIRED = ("name", "phone")
 OPTIONAL = (
@@ -158,20 +165,42 @@ def customers_import(*, actor, upload, dry_run: bool = False) -> ImportReport:
     or, for a row without a code, when a customer has its phone number: so
     uploading the same file twice adds nothing the second time.
     """
-    file = upload_read(upload)
+    return customers_import_file(actor=actor, file=upload_read(upload), dry_run=dry_run)
+
+
+def customers_import_file(
+    *,
+    actor,
+    file: Upload,
+    dry_run: bool = False,
+    job: ImportBatch | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """`customers_import` of a file read already; a queued `job` is finished with it.
+
+    The rows are checked outside the transaction, so the progress a job
+    saves meanwhile is seen by whoever polls it; only what depends on the
+    customers saved already (the duplicates and the new codes) is decided
+    under the lock, in the transaction that saves the rows.
+    """
     table = table_read(file.text, required=REQUIRED, optional=OPTIONAL)
-    rows = list(table.rows)
+    report = ImportReport(dry_run=dry_run)
+    rows = rows_reporting(table.rows, progress, settings.IMPORT_PROGRESS_ROWS)
+    candidates = _check(actor, table, rows, report)
     for attempt in range(2):
         try:
             with transaction.atomic():
-                report = _import(actor, table, rows, dry_run=dry_run)
-                if not dry_run:
+                if job is not None:
+                    import_job_lock(job=job)
+                _save(actor, candidates, report)
+                if job is not None or not dry_run:
                     import_batch_record(
                         kind=ImportKind.CUSTOMERS,
                         action="lending.customers_imported",
                         actor=actor,
                         file=file,
                         report=report,
+                        job=job,
                     )
                 return report
         except IntegrityError as exc:
@@ -184,157 +213,142 @@ def customers_import(*, actor, upload, dry_run: bool = False) -> ImportReport:
     raise AssertionError("unreachable")
 
 
-def _import(actor, table: Table, rows: list, *, dry_run: bool) -> ImportReport:
-    report = ImportReport(dry_run=dry_run)
+# A row that passed every check: its code ("" for a generated one), its phone,
+# and the rest of its columns in COLUMNS order after the code.
+_Candidate = tuple[str, str, tuple]
+
+
+def _check(actor, table: Table, rows, report: ImportReport) -> list[_Candidate]:
+    """Every row checked on its own and against the rows before it; the errors go to `report`."""
     c = _Columns.of(table)
     width = table.width
-    if not dry_run and connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
-
-    # First pass: every code and phone, to ask the database about them at once.
-    phones: list[str] = []
-    given_codes: set[str] = set()
-    codeless_phones: list[str] = []
-    for _, cells in rows:
-        if len(cells) != width:
-            phones.append("")
-            continue
-        phone = _phone_or_blank(cells[c.phone].strip())
-        phones.append(phone)
-        code = cells[c.code].strip() if c.code is not None else ""
-        if code:
-            if CUSTOMER_CODE_RE.fullmatch(code):
-                given_codes.add(code)
-        elif phone:
-            codeless_phones.append(phone)
-    existing_codes = _existing("customer_code", given_codes)
-    existing_phones = _existing("phone", set(codeless_phones))
-    # At most this many rows will need a generated code.
-    needed = 0 if dry_run else sum(1 for phone in codeless_phones if phone not in existing_phones)
-    generated = iter(_new_codes(needed, taken=set(given_codes)))
-
     officers = _officer_lookup(actor) if c.officer is not None else {}
     default = default_officer(actor)
     default_officer_id = default.pk if default else None
     officer_required = default is None and not may_leave_unassigned(actor)
     today = timezone.localdate()
-    now = timezone.now()
-    actor_id = actor.pk
     add_error = report.add_error
     code_rows: dict[str, int] = {}
     phone_rows: dict[str, int] = {}
     # Birthdays repeat across a large file; each distinct one is checked once.
     birthdays: dict[str, tuple[date | None, str | None]] = {}
+    candidates: list[_Candidate] = []
+    append = candidates.append
 
+    for number, cells in rows:
+        report.rows_total += 1
+        if len(cells) != width:
+            add_error(number, "", f"Expected {width} fields, found {len(cells)}.")
+            continue
+        bad = False
+
+        code = cells[c.code].strip() if c.code is not None else ""
+        if code and not CUSTOMER_CODE_RE.fullmatch(code):
+            add_error(number, "customer_code", CUSTOMER_CODE_MESSAGE)
+            bad = True
+
+        name = cells[c.name].strip()
+        if not name:
+            add_error(number, "name", "This field is required.")
+            bad = True
+        elif len(name) > 200:
+            add_error(number, "name", "Use at most 200 characters.")
+            bad = True
+
+        phone = _phone_or_blank(cells[c.phone].strip())
+        if not phone:
+            message = PHONE_MESSAGE if cells[c.phone].strip() else "This field is required."
+            add_error(number, "phone", message)
+            bad = True
+
+        email = cells[c.email].strip().lower() if c.email is not None else ""
+        if email and (len(email) > 254 or not email_is_valid(email)):
+            add_error(number, "email", EMAIL_MESSAGE)
+            bad = True
+
+        pincode = cells[c.pincode].strip() if c.pincode is not None else ""
+        if pincode and not PINCODE_RE.fullmatch(pincode):
+            add_error(number, "pincode", PINCODE_MESSAGE)
+            bad = True
+
+        dob = None
+        raw_dob = cells[c.dob].strip() if c.dob is not None else ""
+        if raw_dob:
+            checked = birthdays.get(raw_dob)
+            if checked is None:
+                checked = birthdays[raw_dob] = _date_of_birth(raw_dob, today)
+            dob, problem = checked
+            if problem:
+                add_error(number, "date_of_birth", problem)
+                bad = True
+
+        officer_id = default_officer_id
+        raw_officer = cells[c.officer].strip().lower() if c.officer is not None else ""
+        if raw_officer:
+            officer_id = officers.get(raw_officer)
+            if officer_id is None:
+                add_error(
+                    number,
+                    "assigned_collection_officer",
+                    "No officer you may assign has this id or login id.",
+                )
+                bad = True
+        elif officer_required:
+            add_error(number, "assigned_collection_officer", "This field is required.")
+            bad = True
+
+        address = []
+        for column, index, limit in c.texts:
+            value = cells[index].strip() if index is not None else ""
+            if len(value) > limit:
+                add_error(number, column, f"Use at most {limit} characters.")
+                bad = True
+            address.append(value)
+        if bad:
+            continue
+
+        # Of two rows with one code (or, without a code, one phone) the
+        # first wins and the second is reported.
+        if code:
+            if code in code_rows:
+                add_error(number, "customer_code", f"Same customer_code as row {code_rows[code]}.")
+                continue
+            code_rows[code] = number
+        else:
+            if phone in phone_rows:
+                add_error(number, "phone", f"Same phone as row {phone_rows[phone]}.")
+                continue
+            phone_rows[phone] = number
+        append((code, phone, (name, phone, email, officer_id, *address, pincode, dob)))
+    return candidates
+
+
+def _save(actor, candidates: list[_Candidate], report: ImportReport) -> None:
+    """Skips the rows saved before and saves the others (the database is asked once per column).
+
+    Runs again from the start when the first attempt's transaction fails, so
+    it sets the report's counts rather than adding to them.
+    """
+    dry_run = report.dry_run
+    if not dry_run and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
+    given_codes = {code for code, _, _ in candidates if code}
+    existing_codes = _existing("customer_code", given_codes)
+    existing_phones = _existing("phone", {phone for code, phone, _ in candidates if not code})
+    fresh = [
+        (code, values)
+        for code, phone, values in candidates
+        if (code not in existing_codes if code else phone not in existing_phones)
+    ]
+    report.records_skipped = len(candidates) - len(fresh)
+    report.records_valid = len(fresh)
+    needed = 0 if dry_run else sum(1 for code, _ in fresh if not code)
+    generated = iter(_new_codes(needed, taken=given_codes))
+    now = timezone.now()
+    actor_id = actor.pk
     with row_sink(Customer, COLUMNS, discard=dry_run) as sink:
         write = sink.write
-        for (number, cells), phone in zip(rows, phones, strict=True):
-            report.rows_total += 1
-            if len(cells) != width:
-                add_error(number, "", f"Expected {width} fields, found {len(cells)}.")
-                continue
-            bad = False
-
-            code = cells[c.code].strip() if c.code is not None else ""
-            if code and not CUSTOMER_CODE_RE.fullmatch(code):
-                add_error(number, "customer_code", CUSTOMER_CODE_MESSAGE)
-                bad = True
-
-            name = cells[c.name].strip()
-            if not name:
-                add_error(number, "name", "This field is required.")
-                bad = True
-            elif len(name) > 200:
-                add_error(number, "name", "Use at most 200 characters.")
-                bad = True
-
-            if not phone:
-                message = PHONE_MESSAGE if cells[c.phone].strip() else "This field is required."
-                add_error(number, "phone", message)
-                bad = True
-
-            email = cells[c.email].strip().lower() if c.email is not None else ""
-            if email and (len(email) > 254 or not email_is_valid(email)):
-                add_error(number, "email", EMAIL_MESSAGE)
-                bad = True
-
-            pincode = cells[c.pincode].strip() if c.pincode is not None else ""
-            if pincode and not PINCODE_RE.fullmatch(pincode):
-                add_error(number, "pincode", PINCODE_MESSAGE)
-                bad = True
-
-            dob = None
-            raw_dob = cells[c.dob].strip() if c.dob is not None else ""
-            if raw_dob:
-                checked = birthdays.get(raw_dob)
-                if checked is None:
-                    checked = birthdays[raw_dob] = _date_of_birth(raw_dob, today)
-                dob, problem = checked
-                if problem:
-                    add_error(number, "date_of_birth", problem)
-                    bad = True
-
-            officer_id = default_officer_id
-            raw_officer = cells[c.officer].strip().lower() if c.officer is not None else ""
-            if raw_officer:
-                officer_id = officers.get(raw_officer)
-                if officer_id is None:
-                    add_error(
-                        number,
-                        "assigned_collection_officer",
-                        "No officer you may assign has this id or login id.",
-                    )
-                    bad = True
-            elif officer_required:
-                add_error(number, "assigned_collection_officer", "This field is required.")
-                bad = True
-
-            address = []
-            for column, index, limit in c.texts:
-                value = cells[index].strip() if index is not None else ""
-                if len(value) > limit:
-                    add_error(number, column, f"Use at most {limit} characters.")
-                    bad = True
-                address.append(value)
-            if bad:
-                continue
-
-            # Of two rows with one code (or, without a code, one phone) the
-            # first wins and the second is reported.
-            if code:
-                if code in code_rows:
-                    add_error(
-                        number, "customer_code", f"Same customer_code as row {code_rows[code]}."
-                    )
-                    continue
-                code_rows[code] = number
-                if code in existing_codes:
-                    report.records_skipped += 1
-                    continue
-            else:
-                if phone in phone_rows:
-                    add_error(number, "phone", f"Same phone as row {phone_rows[phone]}.")
-                    continue
-                phone_rows[phone] = number
-                if phone in existing_phones:
-                    report.records_skipped += 1
-                    continue
-            report.records_valid += 1
-            write(
-                (
-                    code or next(generated, ""),
-                    name,
-                    phone,
-                    email,
-                    officer_id,
-                    *address,
-                    pincode,
-                    dob,
-                    actor_id,
-                    now,
-                    now,
-                )
-            )
+        for code, values in fresh:
+            write((code or next(generated, ""), *values, actor_id, now, now))
     report.records_created = sink.count
-    return report

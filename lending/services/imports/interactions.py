@@ -4,16 +4,24 @@ import hashlib
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from lending.models import Disposition, ImportKind, Interaction, InteractionType
+from lending.models import Disposition, ImportBatch, ImportKind, Interaction, InteractionType
 from lending.rules import DATE_MESSAGE, iso_date_parse
 from lending.selectors import loans_for
 from lending.selectors.batches import lookup_batches
-from lending.services.imports.batch import import_batch_record
+from lending.services.imports.batch import import_batch_record, import_job_lock
 from lending.services.imports.loader import row_sink
-from lending.services.imports.report import ImportReport, table_read, upload_read
+from lending.services.imports.report import (
+    ImportReport,
+    Progress,
+    Upload,
+    rows_reporting,
+    table_read,
+    upload_read,
+)
 from lending.services.interactions import loans_follow_up_refresh
 
 REQUIRED = ("loan_id", "disposition")
@@ -68,7 +76,22 @@ def interactions_import(*, actor, upload, dry_run: bool = False) -> ImportReport
     fingerprint exists already is skipped, so uploading a file again the same
     day adds nothing.
     """
-    file = upload_read(upload)
+    return interactions_import_file(actor=actor, file=upload_read(upload), dry_run=dry_run)
+
+
+def interactions_import_file(
+    *,
+    actor,
+    file: Upload,
+    dry_run: bool = False,
+    job: ImportBatch | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """`interactions_import` of a file read already; a queued `job` is finished with it.
+
+    The rows are checked outside the transaction, so the progress a job
+    saves meanwhile is seen by whoever polls it.
+    """
     table = table_read(file.text, required=REQUIRED, optional=OPTIONAL)
     report = ImportReport(dry_run=dry_run)
     col = table.columns
@@ -86,7 +109,7 @@ def interactions_import(*, actor, upload, dry_run: bool = False) -> ImportReport
 
     parsed: list[tuple] = []
     key_rows: dict[str, int] = {}
-    for number, cells in table.rows:
+    for number, cells in rows_reporting(table.rows, progress, settings.IMPORT_PROGRESS_ROWS):
         report.rows_total += 1
         if len(cells) != table.width:
             add_error(number, "", f"Expected {table.width} fields, found {len(cells)}.")
@@ -208,6 +231,8 @@ def interactions_import(*, actor, upload, dry_run: bool = False) -> ImportReport
         )
 
     with transaction.atomic():
+        if job is not None:
+            import_job_lock(job=job)
         if not dry_run and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_IMPORT_LOCK_ID])
@@ -230,20 +255,20 @@ def interactions_import(*, actor, upload, dry_run: bool = False) -> ImportReport
                 fresh.append(row)
         report.errors.sort(key=lambda error: error["row"])
         report.records_valid = len(fresh)
-        if dry_run:
-            return report
-
-        actor_id = actor.pk
-        with row_sink(Interaction, COLUMNS) as sink:
-            for row in fresh:
-                sink.write((*row[1:8], actor_id, row[8], now, row[9]))
-        report.records_created = sink.count
-        loans_follow_up_refresh({row[1] for row in fresh})
-        import_batch_record(
-            kind=ImportKind.INTERACTIONS,
-            action="lending.interactions_imported",
-            actor=actor,
-            file=file,
-            report=report,
-        )
+        if not dry_run:
+            actor_id = actor.pk
+            with row_sink(Interaction, COLUMNS) as sink:
+                for row in fresh:
+                    sink.write((*row[1:8], actor_id, row[8], now, row[9]))
+            report.records_created = sink.count
+            loans_follow_up_refresh({row[1] for row in fresh})
+        if job is not None or not dry_run:
+            import_batch_record(
+                kind=ImportKind.INTERACTIONS,
+                action="lending.interactions_imported",
+                actor=actor,
+                file=file,
+                report=report,
+                job=job,
+            )
     return report

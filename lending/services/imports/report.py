@@ -3,21 +3,18 @@
 import csv
 import hashlib
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from lending.errors import PayloadTooLarge
+from lending.services.imports.limits import max_bytes, size_check
 
-DEFAULT_MAX_BYTES = 25 * 1024 * 1024
 # A file full of bad rows would otherwise make a reply as large as the file.
 MAX_REPORTED_ERRORS = 1000
 
-
-def max_upload_bytes() -> int:
-    return int(getattr(settings, "LENDING_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+# Called with the number of rows read so far, every so many rows.
+Progress = Callable[[int], None]
 
 
 @dataclass
@@ -47,25 +44,33 @@ class Upload:
     size: int
     sha256: str
     text: str
+    raw: bytes = field(repr=False)
 
 
 def upload_read(upload) -> Upload:
     """The uploaded file as text, refused when too large or not UTF-8."""
     if upload is None:
         raise ValidationError({"file": ["No file provided."]})
-    limit = max_upload_bytes()
-    if upload.size > limit:
-        raise PayloadTooLarge(f"The file is larger than the limit of {limit} bytes.")
-    raw = upload.read()
+    size_check(upload.size)
+    # The row count has read the file once already.
+    upload.seek(0)
+    raw = upload.read(max_bytes() + 1)
+    size_check(len(raw))
+    return upload_decode(raw, name=getattr(upload, "name", "") or "")
+
+
+def upload_decode(raw: bytes, *, name: str) -> Upload:
+    """A file's bytes as text, refused when not UTF-8."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationError({"file": ["The file must be CSV text encoded as UTF-8."]}) from exc
     return Upload(
-        name=(getattr(upload, "name", "") or "")[:255],
+        name=name[:255],
         size=len(raw),
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
+        raw=raw,
     )
 
 
@@ -112,3 +117,23 @@ def table_read(text: str, *, required: Sequence[str], optional: Sequence[str]) -
             ) from exc
 
     return Table(columns=columns, width=len(names), rows=rows())
+
+
+def rows_reporting(
+    rows: Iterable[tuple[int, list[str]]], progress: Progress | None, every: int
+) -> Iterable[tuple[int, list[str]]]:
+    """`rows` as they are, telling `progress` how many have been read every `every` rows."""
+    if progress is None:
+        return rows
+
+    def reporting() -> Iterator[tuple[int, list[str]]]:
+        done = 0
+        for row in rows:
+            yield row
+            done += 1
+            if done % every == 0:
+                progress(done)
+        if done % every:
+            progress(done)
+
+    return reporting()

@@ -3,10 +3,10 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.inputs import FormParser, JSONParser, MultiPartParser
 from config.openapi import error_responses
 from config.permissions import ModelPermissions
 from recharge.notifications import selectors
