@@ -70,7 +70,9 @@ def _read_capped(stream, request) -> bytes:
     return raw
 
 
-class JSONParser(parsers.JSONParser):
+class _CappedBodyMixin:
+    """Reads the body within the memory limit, then refuses a NUL in what it parsed to."""
+
     def parse(self, stream, media_type=None, parser_context=None):
         request = (parser_context or {}).get("request")
         if stream is not None and request is not None:
@@ -80,14 +82,12 @@ class JSONParser(parsers.JSONParser):
         return data
 
 
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        request = (parser_context or {}).get("request")
-        if stream is not None and request is not None:
-            stream = io.BytesIO(_read_capped(stream, request))
-        data = super().parse(stream, media_type, parser_context)
-        _refuse_nul(data)
-        return data
+class JSONParser(_CappedBodyMixin, parsers.JSONParser):
+    pass
+
+
+class FormParser(_CappedBodyMixin, parsers.FormParser):
+    pass
 
 
 class MultiPartParser(parsers.MultiPartParser):
