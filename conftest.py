@@ -92,7 +92,9 @@ def password_sign_in(api_client, inbox):
     from accounts.models import OtpChallenge
     from tests.factories import DEFAULT_PASSWORD
 
-    def _sign_in(identifier: str, password: str = DEFAULT_PASSWORD, *, field="login_id", **extra):
+    # `username` is the login id; a body with `login_id` is a seed 003 client, whose
+    # replies come in seed 003's envelope (tests/contracts/test_seed_003.py).
+    def _sign_in(identifier: str, password: str = DEFAULT_PASSWORD, *, field="username", **extra):
         response = api_client.post(
             "/api/v1/auth/login", {field: identifier, "password": password, **extra}
         )

@@ -1,7 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 
@@ -15,6 +18,7 @@ from accounts.models import (
     OtpChallenge,
     PermissionCategory,
     Role,
+    SuspiciousActivity,
     User,
     UserPreference,
     UserRole,
@@ -111,7 +115,9 @@ class UserAdmin(DjangoUserAdmin):
             self.message_user(request, str(exc.detail), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    @admin.action(description="Approve selected accounts waiting for approval")
+    @admin.action(
+        description="Approve selected accounts waiting for approval", permissions=["change"]
+    )
     def approve_accounts(self, request, queryset):
         approved = 0
         for user in queryset.order_by("pk"):
@@ -122,7 +128,7 @@ class UserAdmin(DjangoUserAdmin):
                 self.message_user(request, f"{user}: {exc}", messages.WARNING)
         self.message_user(request, f"{approved} account(s) approved.")
 
-    @admin.action(description="Block selected accounts")
+    @admin.action(description="Block selected accounts", permissions=["change"])
     def block_accounts(self, request, queryset):
         self._each(
             request,
@@ -131,7 +137,7 @@ class UserAdmin(DjangoUserAdmin):
             "blocked",
         )
 
-    @admin.action(description="Archive (delete) selected accounts")
+    @admin.action(description="Archive (delete) selected accounts", permissions=["change"])
     def archive_accounts(self, request, queryset):
         self._each(
             request,
@@ -142,7 +148,7 @@ class UserAdmin(DjangoUserAdmin):
             "archived",
         )
 
-    @admin.action(description="Unblock selected accounts")
+    @admin.action(description="Unblock selected accounts", permissions=["change"])
     def unblock_accounts(self, request, queryset):
         self._each(
             request, queryset, lambda user: user_unblock(actor=request.user, user=user), "unblocked"
@@ -162,7 +168,7 @@ class UserAdmin(DjangoUserAdmin):
                 )
         self.message_user(request, f"{done} account(s) {verb}.")
 
-    @admin.action(description="Sign out of every device")
+    @admin.action(description="Sign out of every device", permissions=["change"])
     def end_all_sessions(self, request, queryset):
         ended = sum(
             sessions_end(user=user, reason="ended_by_admin", actor=request.user)
@@ -184,6 +190,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class SessionLiveFilter(admin.SimpleListFilter):
+    title = "live"
+    parameter_name = "live"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Live"), ("no", "Ended or expired"))
+
+    def queryset(self, request, queryset):
+        live = Q(revoked_at__isnull=True, expires_at__gt=timezone.now())
+        if self.value() == "yes":
+            return queryset.filter(live)
+        if self.value() == "no":
+            return queryset.exclude(live)
+        return queryset
+
+
 @admin.register(AuthSession)
 class AuthSessionAdmin(ReadOnlyAdmin):
     list_display = (
@@ -197,10 +219,33 @@ class AuthSessionAdmin(ReadOnlyAdmin):
         "browser",
         "revoked_at",
     )
-    list_filter = ("revoke_reason", "remember_me")
+    list_filter = (SessionLiveFilter, "revoke_reason", "remember_me")
     search_fields = ("user__username", "user__email", "user__mobile", "ip")
     list_select_related = ("user",)
+    date_hierarchy = "created_at"
     exclude = ("refresh_jti",)
+    actions = ("end_sessions",)
+
+    def has_end_permission(self, request) -> bool:
+        # The API's rule for ending someone else's sessions.
+        return request.user.has_perm("accounts.change_user")
+
+    @admin.action(description="End the selected sessions", permissions=["end"])
+    def end_sessions(self, request, queryset):
+        by_user: dict[int, list] = {}
+        for session_id, user_id in queryset.order_by("pk").values_list("pk", "user_id"):
+            by_user.setdefault(user_id, []).append(session_id)
+        users = User.objects.in_bulk(list(by_user))
+        ended = sum(
+            sessions_end(
+                user=users[user_id],
+                reason="ended_by_admin",
+                session_ids=session_ids,
+                actor=request.user,
+            )
+            for user_id, session_ids in by_user.items()
+        )
+        self.message_user(request, f"{ended} session(s) ended.")
 
 
 @admin.register(LoginActivity)
@@ -314,8 +359,9 @@ class UserRoleAdmin(admin.ModelAdmin):
             return
         obj.pk = assignment.pk
 
-    @admin.action(description="Revoke selected assignments")
+    @admin.action(description="Revoke selected assignments", permissions=["change"])
     def revoke(self, request, queryset):
+        revoked = 0
         for assignment in (
             queryset.filter(revoked_at__isnull=True).select_related("user", "role").order_by("pk")
         ):
@@ -326,8 +372,10 @@ class UserRoleAdmin(admin.ModelAdmin):
                     role=assignment.role,
                     reason="revoked in the admin",
                 )
+                revoked += 1
             except (PermissionDenied, Conflict) as exc:
                 self.message_user(request, str(exc), messages.WARNING)
+        self.message_user(request, f"{revoked} assignment(s) revoked.")
 
 
 @admin.register(PermissionCategory)
@@ -395,6 +443,46 @@ class BlockedIPAdmin(ReadOnlyAdmin):
             ids=list(queryset.values_list("pk", flat=True)), actor=request.user
         )
         self.message_user(request, f"{len(lifted)} address block(s) lifted.")
+
+
+@admin.register(SuspiciousActivity)
+class SuspiciousActivityAdmin(ReadOnlyAdmin):
+    """What the sign-in detector found and did; a block it placed is lifted from Blocked IPs."""
+
+    list_display = (
+        "detected_at",
+        "kind",
+        "threat_level",
+        "action_taken",
+        "user",
+        "ip",
+        "identifier",
+    )
+    list_filter = ("kind", "threat_level", "action_taken")
+    search_fields = ("identifier", "ip", "user__username", "user__email", "user__mobile")
+    list_select_related = ("user",)
+    date_hierarchy = "detected_at"
+
+
+@admin.register(Permission)
+class PermissionAdmin(ReadOnlyAdmin):
+    """The one registry of permissions: created by migrations, granted through roles and groups."""
+
+    list_display = ("codename", "name", "content_type")
+    list_filter = ("content_type__app_label",)
+    search_fields = ("codename", "name", "content_type__app_label", "content_type__model")
+    list_select_related = ("content_type",)
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(ReadOnlyAdmin):
+    """The admin's own record of what staff added, changed or deleted through it."""
+
+    list_display = ("action_time", "user", "action_flag", "content_type", "object_repr")
+    list_filter = ("action_flag", "content_type__app_label")
+    search_fields = ("object_repr", "change_message", "user__username")
+    list_select_related = ("user", "content_type")
+    date_hierarchy = "action_time"
 
 
 # Staff sign in to the admin with their password and a one-time code.

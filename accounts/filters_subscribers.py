@@ -1,8 +1,8 @@
 """Filters, sorting and paging of seed 004's subscriber and admin lists.
 
-Seed 004 pages with `skip`/`limit` and sorts with `sort_by`/`sort_order`; the
-rest of the API pages with `page`/`page_size` and sorts with `ordering`. These
-lists accept both, and answer in the one paginated shape either way.
+Seed 004 sorts with `sort_by`/`sort_order` (a reply field name); DRF's
+`ordering` works too. These lists are bare arrays paged with `skip`/`limit`
+(config.pagination.BareListPagination).
 """
 
 import django_filters
@@ -12,45 +12,6 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 from accounts.models import AccountStatus, Role, SubscriberType, User, UserRole
-from config.pagination import (
-    MAX_PAGE,
-    CheckedLimitOffsetPagination,
-    StandardPagination,
-    whole_number,
-)
-
-
-class _SkipLimit(CheckedLimitOffsetPagination):
-    limit_query_param = "limit"
-    offset_query_param = "skip"
-
-
-class SkipLimitPagination(StandardPagination):
-    """`page`/`page_size` by default; seed 004's `skip`/`limit` when the caller sends them."""
-
-    def _wants_skip_limit(self, request) -> bool:
-        params = request.query_params
-        return "skip" in params or "limit" in params
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self._offset = _SkipLimit() if self._wants_skip_limit(request) else None
-        if self._offset is not None:
-            # page and page_size are not used then, but a bad one is still refused.
-            whole_number(request.query_params, self.page_query_param, minimum=1, maximum=MAX_PAGE)
-            self.get_page_size(request)
-            return self._offset.paginate_queryset(queryset, request, view)
-        return super().paginate_queryset(queryset, request, view)
-
-    def get_paginated_response(self, data):
-        if getattr(self, "_offset", None) is not None:
-            return self._offset.get_paginated_response(data)
-        return super().get_paginated_response(data)
-
-    def get_schema_operation_parameters(self, view):
-        return [
-            *super().get_schema_operation_parameters(view),
-            *_SkipLimit().get_schema_operation_parameters(view),
-        ]
 
 
 class SortByOrderingFilter(OrderingFilter):

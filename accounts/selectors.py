@@ -8,7 +8,16 @@ from django.db.models import Avg, Count, F, Max, Prefetch, Q
 from django.db.models.functions import ExtractHour
 from django.utils import timezone
 
-from accounts.models import AccountStatus, AuthSession, LoginActivity, LoginEvent, User, UserRole
+from accounts import extensions
+from accounts.models import (
+    AccountStatus,
+    AuthSession,
+    LoginActivity,
+    LoginEvent,
+    Role,
+    User,
+    UserRole,
+)
 from accounts.phone import normalize_mobile
 
 # Request fields that name a person, in the order they are looked at.
@@ -81,7 +90,13 @@ def user_statistics() -> dict:
         .annotate(holders=Count("user", distinct=True))
         .order_by("role__name")
     )
-    counts["roles_distribution"] = {row["role__name"]: row["holders"] for row in roles}
+    kyc = extensions.kyc_counts()
+    counts["kyc_verified"], counts["kyc_pending"] = kyc["verified"], kyc["pending"]
+    # Every role is listed, held or not, so a client reading a role's count finds it.
+    counts["roles_distribution"] = {
+        **dict.fromkeys(Role.objects.order_by("name").values_list("name", flat=True), 0),
+        **{row["role__name"]: row["holders"] for row in roles},
+    }
     kinds = User.objects.exclude(user_type="").values("user_type").annotate(n=Count("id"))
     counts["user_types"] = {row["user_type"]: row["n"] for row in kinds.order_by("user_type")}
     return counts

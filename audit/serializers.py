@@ -95,7 +95,15 @@ class ApiStatisticsSerializer(serializers.Serializer):
 
 
 class TrailQuerySerializer(serializers.Serializer):
-    action = serializers.CharField(required=False)
+    action = serializers.CharField(
+        required=False,
+        help_text=(
+            "An action (`auth.login_succeeded`), its last part (`login_succeeded`), or a "
+            "seed 000 name: login, failed_login, logout, register, password_change, "
+            "password_reset, profile_update, kyc_submission, kyc_verification, block, "
+            "unblock, role_change."
+        ),
+    )
     user_id = serializers.IntegerField(required=False, min_value=1)
     target_type = serializers.CharField(required=False)
     target_id = serializers.CharField(required=False)

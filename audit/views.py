@@ -15,6 +15,7 @@ from audit import serializers as s
 from audit.models import ApiRequestLog
 from config.export import csv_response
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import permission_required
 from config.routing import api_path
 
@@ -142,6 +143,8 @@ class ApiLogListView(ListAPIView):
 
     permission_classes = [VIEW_LOG]
     serializer_class = s.ApiLogSerializer
+    # Seed 002 shows the log as a bare array.
+    pagination_class = BareListPagination
     queryset = ApiRequestLog.objects.order_by("-created_at", "-id")
     filterset_class = ApiLogFilter
     ordering_fields = ("created_at", "duration_ms", "status_code")

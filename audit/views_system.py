@@ -1,5 +1,6 @@
 """System health (seed 000) and database backups (seed 004), for staff."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, get_object_or_404
@@ -14,6 +15,7 @@ from audit.backups.filters import BackupFilter
 from audit.health import system_health
 from audit.models_backup import Backup
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import permission_required
 from config.routing import api_path
 
@@ -125,6 +127,8 @@ class BackupCreateView(PostgresOnly, APIView):
 class BackupListView(PostgresOnly, ListAPIView):
     permission_classes = [permission_required("audit.view_backup")]
     serializer_class = s.BackupSerializer
+    # Seed 004 shows a bare array.
+    pagination_class = BareListPagination
     queryset = Backup.objects.all()
     filterset_class = BackupFilter
     search_fields = ("name", "label", "description")
@@ -138,12 +142,15 @@ class BackupDetailView(PostgresOnly, APIView):
     @extend_schema(
         tags=["backup"],
         operation_id="backup_delete",
-        responses={204: None, **error_responses(401, 403, 404, 409)},
+        responses={
+            200: OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`, as seed 004 answers."),
+            **error_responses(401, 403, 404, 409),
+        },
     )
     def delete(self, request: Request, backup_id: int) -> Response:
         backup = get_object_or_404(Backup, pk=backup_id)
         services.backup_delete(backup=backup, actor=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return Response({})
 
 
 class BackupRestoreView(PostgresOnly, APIView):

@@ -213,3 +213,7 @@ class OrganizationMembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for membership in queryset.select_related("user"):
             services.membership_remove(user=membership.user, actor=request.user)
+
+
+# ISP billing's models are registered by their own module.
+from billing import admin_isp  # noqa: E402, F401

@@ -145,3 +145,28 @@ def organization_dependants(organization: Organization) -> tuple[int, int]:
     users = OrganizationMembership.objects.filter(organization=organization).count()
     children = Organization.objects.active().filter(parent=organization).count()
     return users, children
+
+
+def location_info(kind: str, code: int) -> dict | None:
+    """A district or thana by its code, as user replies show it (None when unknown)."""
+    if kind == "district":
+        place = District.objects.select_related("division").filter(pk=code).first()
+        if place is None:
+            return None
+        return {
+            "id": place.pk,
+            "name": place.name,
+            "name_bn": place.name_bn,
+            "division": place.division_id,
+            "division_name": place.division.name,
+        }
+    place = Thana.objects.select_related("district").filter(pk=code).first()
+    if place is None:
+        return None
+    return {
+        "id": place.pk,
+        "name": place.name,
+        "name_bn": place.name_bn,
+        "district": place.district_id,
+        "district_name": place.district.name,
+    }

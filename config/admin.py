@@ -2,6 +2,10 @@
 
 from django.contrib import admin
 
+admin.site.site_header = "Platform back office"
+admin.site.site_title = "Platform back office"
+admin.site.index_title = "KYC, collections, ISP billing and recharge"
+
 
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Rows that change only through services (money, records of what happened): view only.

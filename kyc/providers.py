@@ -220,3 +220,45 @@ class BuiltinProvider(VerificationProvider):
             # A business account is held in the business's name: any document may match.
             Check("holder_matches_documents", 60, max(scores) if scores else None),
         ]
+
+
+# What a person is told about a check that let their submission down. Never the numbers,
+# and never that another account holds one (that would tell them whose numbers are here).
+_EXPLANATIONS = {
+    "gstin_pan_matches_pan": {
+        0.0: "The PAN inside the GSTIN is not the PAN of your PAN KYC.",
+        None: "There is no PAN KYC yet to compare the GSTIN's PAN with.",
+    },
+    "dob_matches_pan": {0.0: "The date of birth differs from the one on your PAN KYC."},
+    "dob_matches_aadhaar": {0.0: "The date of birth differs from the one on your Aadhaar KYC."},
+    "pan_holder_is_individual": {0.0: "The PAN is not an individual's PAN."},
+    "format_valid": {0.0: "The number could not be checked."},
+}
+_NAME_CHECKS = (
+    "name_matches_profile",
+    "name_matches_pan",
+    "name_matches_aadhaar",
+    "holder_matches_profile",
+    "holder_matches_documents",
+)
+MANUAL_CHECK = "Your details need a manual check by our team."
+
+
+def review_reason(checks, *, score: int, threshold: int, held_elsewhere: bool = False) -> str:
+    """Why a submission waits for a person, in words its owner may read."""
+    if held_elsewhere:
+        return MANUAL_CHECK
+    reasons = []
+    by_name = {c["check"]: c["score"] for c in checks}
+    for name, texts in _EXPLANATIONS.items():
+        if name in by_name and by_name[name] in texts:
+            reasons.append(texts[by_name[name]])
+    weak = [n for n in _NAME_CHECKS if by_name.get(n) is not None and by_name[n] < 0.5]
+    if weak:
+        reasons.append("The name does not match your profile or your other documents closely.")
+    if not reasons:
+        reasons.append(
+            f"The automatic checks scored {score} of 100 and {threshold} is needed "
+            "to verify without a person."
+        )
+    return " ".join([*reasons, "A member of our team will review it."])

@@ -6,10 +6,10 @@ import math
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from kyc.models import OPEN_STATUSES, KycKind, KycRecord, KycStatus
+from kyc.models import OPEN_STATUSES, IfscBranch, KycKind, KycRecord, KycStatus
 
 KIND_ORDER = (KycKind.AADHAAR, KycKind.PAN, KycKind.BUSINESS, KycKind.BANK)
 NOT_SUBMITTED = "not_submitted"
@@ -122,6 +122,24 @@ def kyc_status_by_user(user_ids: Iterable[int]) -> dict[int, str]:
     return {pk: overview(records)["status"] for pk, records in grouped.items()}
 
 
+def kyc_status_counts() -> dict[str, int]:
+    """How many people `overview` calls verified and pending, counted in the database."""
+    per_user = (
+        KycRecord.objects.filter(is_current=True)
+        .order_by()
+        .values("user_id")
+        .annotate(
+            verified=Count("id", filter=Q(status=KycStatus.VERIFIED, kind__in=KIND_ORDER)),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES, kind__in=KIND_ORDER)),
+        )
+    )
+    # Counting over the per-user counts needs them as a subquery (a HAVING per filter).
+    return {
+        "verified": per_user.filter(verified=len(KIND_ORDER)).count(),
+        "pending": per_user.filter(verified=0, open__gt=0).count(),
+    }
+
+
 # --- Staff ---------------------------------------------------------------------
 
 
@@ -193,3 +211,15 @@ def kyc_report(*, days: int | None = None, status: str | None = None, pending_li
         "days": days,
         "status": status,
     }
+
+
+# --- The IFSC directory ---------------------------------------------------------------
+
+
+def ifsc_branch(code: str) -> IfscBranch | None:
+    """The branch an (upper-case, 11-character) IFSC names, if the directory lists it."""
+    return IfscBranch.objects.filter(ifsc=code).first()
+
+
+def ifsc_branches(codes: Iterable[str]) -> dict[str, IfscBranch]:
+    return {branch.ifsc: branch for branch in IfscBranch.objects.filter(ifsc__in=set(codes))}

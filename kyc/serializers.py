@@ -81,7 +81,13 @@ class BankSubmitSerializer(serializers.Serializer):
     account_holder_name = serializers.CharField(max_length=200)
     account_number = serializers.CharField(max_length=30)
     ifsc_code = serializers.CharField(max_length=20)
-    bank_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    bank_name = serializers.CharField(
+        max_length=120,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Optional; the bank stored and shown is the one the IFSC directory names.",
+    )
     account_type = AccountTypeField(
         choices=BankAccountType.values, required=False, default=BankAccountType.SAVINGS
     )
@@ -97,18 +103,61 @@ class SubmitReplySerializer(serializers.Serializer):
         help_text="Confirm with POST /api/v1/otp/verify_otp or /api/v1/kyc/verify_otp."
     )
     masked_number = serializers.CharField(allow_null=True, help_text=MASKED)
+    review_reason = serializers.CharField(
+        allow_null=True,
+        help_text="Set when the submission will wait for a person once its code is entered: why.",
+    )
 
     @classmethod
     def reply(cls, submission, message: str) -> dict:
         record = submission.record
+        review = submission.expected_review or None
         return {
             "id": record.pk,
             "kyc_type": record.kind,
             "status": record.status,
-            "message": message,
+            "message": f"{message}; it will be reviewed by our team. {review}"
+            if review
+            else message,
             "otp_sent": True,
             "request_id": submission.challenge.pk,
             "masked_number": record.number_masked or None,
+            "review_reason": review,
+        }
+
+
+class BranchSerializer(serializers.Serializer):
+    """A branch of the IFSC directory."""
+
+    ifsc = serializers.CharField()
+    bank = serializers.CharField()
+    branch = serializers.CharField()
+    city = serializers.CharField()
+    district = serializers.CharField()
+    state = serializers.CharField()
+    address = serializers.CharField()
+    neft = serializers.BooleanField()
+    rtgs = serializers.BooleanField()
+    imps = serializers.BooleanField()
+    upi = serializers.BooleanField()
+    payment_systems = serializers.ListField(
+        child=serializers.CharField(), help_text="Of NEFT, RTGS, IMPS and UPI, those it takes."
+    )
+
+
+class BankSubmitReplySerializer(SubmitReplySerializer):
+    bank_name = serializers.CharField(help_text="The bank the IFSC belongs to.")
+    bank_branch = serializers.CharField(help_text="The branch the IFSC names.")
+    branch = BranchSerializer(allow_null=True)
+
+    @classmethod
+    def reply(cls, submission, message: str, branch=None) -> dict:
+        record = submission.record
+        return {
+            **super().reply(submission, message),
+            "bank_name": record.bank_name,
+            "bank_branch": record.bank_branch,
+            "branch": BranchSerializer(branch).data if branch is not None else None,
         }
 
 
@@ -129,7 +178,15 @@ class OwnRecordSerializer(serializers.Serializer):
     verified_at = serializers.DateTimeField(allow_null=True)
     verification_score = serializers.IntegerField(allow_null=True)
     rejection_reason = serializers.CharField(allow_blank=True)
+    review_reason = serializers.SerializerMethodField(
+        help_text="While the status is pending_review: why a person has to look at it."
+    )
     can_resubmit = serializers.SerializerMethodField()
+
+    def get_review_reason(self, record) -> str | None:
+        if record.status != KycStatus.PENDING_REVIEW:
+            return None
+        return record.review_reason or None
 
     def get_can_resubmit(self, record) -> bool:
         return record.status in RESUBMITTABLE_STATUSES
@@ -160,7 +217,16 @@ class BankStatusSerializer(OwnRecordSerializer):
     account_holder_name = serializers.CharField(source="holder_name")
     ifsc_code = serializers.CharField(source="ifsc")
     bank_name = serializers.CharField()
+    bank_branch = serializers.CharField()
     account_type = serializers.CharField()
+    branch = serializers.SerializerMethodField(
+        help_text="The IFSC's branch in the bank directory; null if the directory dropped it."
+    )
+
+    @extend_schema_field(BranchSerializer(allow_null=True))
+    def get_branch(self, record) -> dict | None:
+        branch = self.context.get("branch")
+        return BranchSerializer(branch).data if branch is not None else None
 
 
 class DocumentSummarySerializer(serializers.Serializer):
@@ -220,6 +286,7 @@ class StaffRecordSerializer(PendingKycSerializer):
     registration_date = serializers.DateField(allow_null=True)
     ifsc_code = serializers.CharField(source="ifsc")
     bank_name = serializers.CharField()
+    bank_branch = serializers.CharField()
     account_type = serializers.CharField()
     verification_provider = serializers.CharField()
     verification_checks = CheckSerializer(many=True)
@@ -231,6 +298,7 @@ class StaffRecordSerializer(PendingKycSerializer):
     reviewed_at = serializers.DateTimeField(allow_null=True)
     rejection_reason = serializers.CharField()
     review_note = serializers.CharField()
+    review_reason = serializers.CharField(help_text="What the submitter was told about the review.")
 
 
 @extend_schema_serializer(many=False)

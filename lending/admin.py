@@ -1,16 +1,20 @@
 """Staff look at lending data here; changes go through the API, where they are audited."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.db.models.functions import Length
 
 from lending.models import (
     Customer,
     ImportBatch,
+    ImportFile,
     Installment,
     Interaction,
     Loan,
     Repayment,
     RepaymentAllocation,
 )
+from lending.services.imports.jobs import import_job_fail
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -147,3 +151,65 @@ class ImportBatchAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "status", "dry_run")
     search_fields = ("file_name", "file_sha256")
     list_select_related = ("uploaded_by",)
+    date_hierarchy = "created_at"
+    actions = ("stop_imports",)
+
+    def has_stop_permission(self, request) -> bool:
+        return request.user.has_perm("lending.change_importbatch")
+
+    @admin.action(
+        description="Stop the selected imports (report them failed)", permissions=["stop"]
+    )
+    def stop_imports(self, request, queryset):
+        stopped = sum(
+            import_job_fail(job_id=job_id, reason=f"Stopped by {request.user.get_username()}.")
+            for job_id in queryset.order_by("pk").values_list("pk", flat=True)
+        )
+        self.message_user(
+            request,
+            f"{stopped} import(s) stopped; finished ones are left as they were.",
+            messages.SUCCESS if stopped else messages.WARNING,
+        )
+
+
+@admin.register(Installment)
+class InstallmentAdmin(ReadOnlyAdmin):
+    list_display = (
+        "loan",
+        "number",
+        "due_date",
+        "principal_due",
+        "interest_due",
+        "principal_paid",
+        "interest_paid",
+        "paid_off_on",
+    )
+    list_filter = (("paid_off_on", admin.EmptyFieldListFilter),)
+    search_fields = ("=loan__loan_account_number",)
+    list_select_related = ("loan",)
+    date_hierarchy = "due_date"
+    ordering = ("loan_id", "number")
+
+
+@admin.register(RepaymentAllocation)
+class RepaymentAllocationAdmin(ReadOnlyAdmin):
+    list_display = ("repayment", "installment", "interest", "principal")
+    search_fields = ("=repayment__loan__loan_account_number",)
+    list_select_related = ("repayment", "installment")
+
+
+@admin.register(ImportFile)
+class ImportFileAdmin(ReadOnlyAdmin):
+    """An upload waiting for its import: its size only, the rows are people's data."""
+
+    list_display = ("batch", "size_bytes")
+    list_select_related = ("batch",)
+    fields = ("batch", "size_bytes")
+    readonly_fields = fields
+
+    def get_queryset(self, request) -> QuerySet:
+        return super().get_queryset(request).defer("content").annotate(size=Length("content"))
+
+    @admin.display(description="size (bytes)", ordering="size")
+    def size_bytes(self, obj: ImportFile) -> int:
+        return obj.size

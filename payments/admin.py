@@ -129,6 +129,7 @@ class RefundAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("=reference", "provider_refund_id", "payment__provider_order_id", "reason")
     list_select_related = ("payment",)
+    date_hierarchy = "created_at"
     actions = ("retry",)
 
     def has_retry_permission(self, request) -> bool:
@@ -138,9 +139,11 @@ class RefundAdmin(ReadOnlyAdmin):
     def retry(self, request, queryset):
         for refund in queryset.order_by("pk"):
             try:
-                refund_retry(refund_id=refund.pk, actor=request.user)
+                refund = refund_retry(refund_id=refund.pk, actor=request.user)
             except ApiError as exc:
                 self.message_user(request, f"{refund.reference}: {exc.detail}", messages.ERROR)
+                continue
+            self.message_user(request, f"{refund.reference}: {refund.get_status_display()}.")
 
 
 @admin.register(PaymentEvent)
@@ -149,6 +152,7 @@ class PaymentEventAdmin(ReadOnlyAdmin):
     list_filter = ("provider", "source", "event_type")
     search_fields = ("event_id", "payment__provider_order_id", "=payment__reference")
     list_select_related = ("payment",)
+    date_hierarchy = "created_at"
 
 
 class SandboxPaymentInline(ReadOnlyInline):
@@ -163,3 +167,10 @@ class SandboxOrderAdmin(ReadOnlyAdmin):
     list_filter = ("status",)
     search_fields = ("order_id", "receipt")
     inlines = (SandboxPaymentInline,)
+
+
+@admin.register(SandboxPayment)
+class SandboxPaymentAdmin(ReadOnlyAdmin):
+    list_display = ("payment_id", "order", "created_at")
+    search_fields = ("payment_id", "order__order_id")
+    list_select_related = ("order",)

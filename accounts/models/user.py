@@ -104,6 +104,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     state = models.CharField(max_length=100, blank=True)
     pincode = models.CharField(max_length=10, blank=True)
     profile_photo = models.URLField(max_length=500, blank=True)
+    # Codes of the location reference data (the billing app's districts and thanas,
+    # whose ids are the source dataset's codes); accounts depends on no app above it.
+    district_code = models.PositiveIntegerField(null=True, blank=True)
+    thana_code = models.PositiveIntegerField(null=True, blank=True)
+    # Staff set this person's password: they are asked to choose their own.
+    is_first_login = models.BooleanField(default=False)
 
     user_type = models.CharField(max_length=32, choices=StaffType.choices, blank=True)
     subscriber_type = models.CharField(max_length=16, choices=SubscriberType.choices, blank=True)

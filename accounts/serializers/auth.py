@@ -1,7 +1,10 @@
 """Request and reply shapes of sign-in, registration and one-time codes."""
 
+from decimal import Decimal
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import OtpChallenge, OtpPurpose, StaffType, SubscriberType, User
@@ -11,6 +14,7 @@ from accounts.serializers.users import UserSummarySerializer
 from accounts.services.otp import LIFETIME
 from accounts.services.registration import SELF_REGISTERED_ROLE_CHOICES
 from accounts.services.sessions import IssuedTokens
+from config.money import MONEY, ZERO, money
 
 PASSWORD = {"trim_whitespace": False, "max_length": 128, "style": {"input_type": "password"}}
 OTP = {"min_length": 6, "max_length": 6}
@@ -48,6 +52,9 @@ class TokenReplySerializer(serializers.Serializer):
     refresh_expires_at = serializers.DateTimeField()
     remember_me = serializers.BooleanField()
     session_id = serializers.UUIDField()
+    otp_sent = serializers.BooleanField(
+        help_text="Always false here: no further code is needed, the tokens are in this reply."
+    )
     user = UserSummarySerializer()
 
     @classmethod
@@ -63,6 +70,7 @@ class TokenReplySerializer(serializers.Serializer):
                 "refresh_expires_at": issued.session.expires_at,
                 "remember_me": issued.session.remember_me,
                 "session_id": issued.session.pk,
+                "otp_sent": False,
                 "user": issued.user,
             }
         ).data
@@ -225,6 +233,9 @@ class ProfileRegisterSerializer(serializers.Serializer):
     )
 
 
+WALLET_BALANCE = serializers.DecimalField(**MONEY, coerce_to_string=False, read_only=True)
+
+
 class SubscriberProfileSerializer(serializers.ModelSerializer):
     """A subscriber as seed 004 shows them."""
 
@@ -264,9 +275,11 @@ class SubscriberProfileSerializer(serializers.ModelSerializer):
         wallet = getattr(user, "wallet", None)
         return getattr(wallet, "balance", None)
 
-    def get_wallet_balance(self, user: User) -> str:
+    # Seed 004 shows the balance as a JSON number; the Decimal is written as one.
+    @extend_schema_field(WALLET_BALANCE)
+    def get_wallet_balance(self, user: User) -> Decimal:
         balance = self._balance(user)
-        return f"{balance:.2f}" if balance is not None else "0.00"
+        return money(balance) if balance is not None else ZERO
 
 
 class StaffRegisterSerializer(serializers.Serializer):

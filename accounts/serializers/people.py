@@ -75,11 +75,17 @@ class StaffUserSerializer(serializers.ModelSerializer):
         return LiveRoleSerializer(live, many=True).data
 
 
+# The one status a PATCH may set: approval of an account waiting for it.
+APPROVAL_STATUS_CHOICES = [("active", "Active")]
+
+
 class StaffUserWriteSerializer(ContactProofFields):
-    """What staff may set on an account (seed 003). Anything else in the body is ignored.
+    """What staff may set on an account (seed 003). A change names only these fields:
+    any other field in the body (`is_superuser`, `password`, a read-only field) is a 400
+    naming it, never silently dropped.
 
     Changing one's own e-mail address or mobile number here needs the same proof as on
-    one's profile.
+    one's profile. `status: "active"` approves an account waiting for approval.
     """
 
     login_id = serializers.RegexField(r"^[\w.@+-]+$", max_length=150, required=False)
@@ -100,9 +106,36 @@ class StaffUserWriteSerializer(ContactProofFields):
         queryset=User.objects.all(), required=False, allow_null=True
     )
     two_factor_enabled = serializers.BooleanField(required=False)
+    status = serializers.ChoiceField(
+        choices=APPROVAL_STATUS_CHOICES,
+        required=False,
+        help_text=(
+            "`active` approves an account waiting for approval (seed 002's staff sign-up); "
+            "an admin, or the manager the account names, may. Blocking and archiving have "
+            "their own routes."
+        ),
+    )
+
+    def to_internal_value(self, data):
+        unknown = {}
+        if self.partial and isinstance(data, dict):
+            unknown = {
+                name: ["This field cannot be changed here."]
+                for name in sorted(set(data) - set(self.fields))
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            raise serializers.ValidationError({**unknown, **detail}) from None
+        if unknown:
+            raise serializers.ValidationError(unknown)
+        return value
 
     def to_service_fields(self) -> dict:
-        data = {k: v for k, v in self.validated_data.items() if k not in PROOF_FIELDS}
+        data = {
+            k: v for k, v in self.validated_data.items() if k not in PROOF_FIELDS and k != "status"
+        }
         if "login_id" in data:
             data["username"] = data.pop("login_id")
         if "name" in data:
@@ -353,8 +386,9 @@ class UnblockReplySerializer(serializers.Serializer):
 
 
 class BatchBlockReplySerializer(serializers.Serializer):
-    blocked = serializers.IntegerField()
-    user_ids = serializers.ListField(child=serializers.IntegerField())
+    blocked_count = serializers.IntegerField()
+    blocked_users = serializers.ListField(child=serializers.IntegerField())
+    message = serializers.CharField()
     blocked_until = serializers.DateTimeField(allow_null=True)
 
 
@@ -364,6 +398,12 @@ class UserStatisticsSerializer(serializers.Serializer):
     blocked_users = serializers.IntegerField()
     inactive_users = serializers.IntegerField()
     archived_users = serializers.IntegerField()
+    kyc_verified = serializers.IntegerField(
+        help_text="People whose every KYC document is verified."
+    )
+    kyc_pending = serializers.IntegerField(
+        help_text="People with KYC waiting for confirmation or review and none verified yet."
+    )
     roles_distribution = serializers.DictField(child=serializers.IntegerField())
     user_types = serializers.DictField(child=serializers.IntegerField())
 

@@ -74,7 +74,7 @@ class RoleSerializer(serializers.ModelSerializer):
     active_assignments = serializers.IntegerField(
         read_only=True, help_text="How many people hold the role now."
     )
-    created_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Role

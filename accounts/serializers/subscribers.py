@@ -58,10 +58,6 @@ class SubscriberSerializer(SubscriberProfileSerializer):
     def get_phone_number(self, user: User) -> str | None:
         return super().get_phone_number(user)
 
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_wallet_balance(self, user: User) -> str:
-        return super().get_wallet_balance(user)
-
 
 class SubscriberStatusSerializer(SubscriberSerializer):
     """The short reply of seed 004's status changes (block, deactivate, switch type)."""

@@ -147,6 +147,7 @@ def login_with_password(
     password: str,
     remember_me: bool = False,
     second_factor_allowed: bool = True,
+    client: str = "",
 ) -> LoginResult:
     """Check a password. Tokens, or an OTP challenge when the account has two-factor on.
 
@@ -164,6 +165,7 @@ def login_with_password(
             remember_me=remember_me,
             second_factor_allowed=second_factor_allowed,
             blocked_until=blocked_until,
+            client=client,
         )
     _guard_limits(key)
     user = user_by_identifier(identifier)
@@ -198,10 +200,12 @@ def login_with_password(
             user=user,
             email=user.email,
             mobile=user.mobile,
-            payload={"remember_me": remember_me},
+            payload={"remember_me": remember_me, "client": client},
         )
         return LoginResult(challenge=challenge)
-    return LoginResult(tokens=session_start(user=user, remember_me=remember_me, identifier=key))
+    return LoginResult(
+        tokens=session_start(user=user, remember_me=remember_me, identifier=key, client=client)
+    )
 
 
 def _login_from_blocked_address(
@@ -212,6 +216,7 @@ def _login_from_blocked_address(
     remember_me: bool,
     second_factor_allowed: bool,
     blocked_until,
+    client: str = "",
 ) -> LoginResult:
     """Sign-in from a blocked address: refused, except a superuser's right password.
 
@@ -244,7 +249,7 @@ def _login_from_blocked_address(
         user=user,
         email=user.email,
         mobile=user.mobile,
-        payload={"remember_me": remember_me, "address_blocked": True},
+        payload={"remember_me": remember_me, "address_blocked": True, "client": client},
     )
     return LoginResult(challenge=challenge)
 
@@ -290,7 +295,12 @@ def login_verify_code(*, request_id, code: str) -> IssuedTokens:
     _refuse_unavailable(user, key)
     remember_me = bool(challenge.payload.get("remember_me", False))
     with transaction.atomic():
-        tokens = session_start(user=user, remember_me=remember_me, identifier=key)
+        tokens = session_start(
+            user=user,
+            remember_me=remember_me,
+            identifier=key,
+            client=str(challenge.payload.get("client") or ""),
+        )
         if blocked_until is not None:
             audit_record(
                 action="auth.address_block_passed",

@@ -58,7 +58,8 @@ def password_reset(*, request_id, code: str, new_password: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=challenge.user_id)
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.is_first_login = False
+        user.save(update_fields=["password", "is_first_login"])
         ended = sessions_end(user=user, reason="password_reset")
         auth_event_record(
             event=LoginEvent.PASSWORD_RESET,
@@ -80,7 +81,8 @@ def password_change(
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)
         user.set_password(new_password)
-        user.save(update_fields=["password"])
+        user.is_first_login = False
+        user.save(update_fields=["password", "is_first_login"])
         ended = sessions_end(
             user=user, reason="password_changed", except_session_id=current_session_id
         )

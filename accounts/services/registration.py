@@ -215,10 +215,32 @@ def staff_register(
     return user
 
 
+def user_status_activate(*, user: User, approver: User) -> User:
+    """`status: active` on an account: approves one waiting for approval.
+
+    An account already active stays so (the request holds); one blocked,
+    deactivated or archived is a conflict, since those have their own ways back.
+    """
+    if user.status == AccountStatus.PENDING_APPROVAL:
+        return user_approve(user=user, approver=approver)
+    if not _may_approve(user=user, approver=approver):
+        raise PermissionDenied("Only an administrator or the account's manager may approve it.")
+    if user.status != AccountStatus.ACTIVE:
+        raise Conflict(
+            f"This account is {user.status}; only an account waiting for approval is "
+            "activated here (unblock a blocked one with /admin/block/unblock_user)."
+        )
+    return user
+
+
+def _may_approve(*, user: User, approver: User) -> bool:
+    is_their_manager = approver.user_type == StaffType.MANAGER and user.manager_id == approver.pk
+    return approver.has_perm("accounts.approve_user") or is_their_manager
+
+
 def user_approve(*, user: User, approver: User) -> User:
     """Let a self-registered staff account sign in: an admin, or the manager it names."""
-    is_their_manager = approver.user_type == StaffType.MANAGER and user.manager_id == approver.pk
-    if not (approver.has_perm("accounts.approve_user") or is_their_manager):
+    if not _may_approve(user=user, approver=approver):
         raise PermissionDenied("Only an administrator or the account's manager may approve it.")
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user.pk)

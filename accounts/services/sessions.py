@@ -19,6 +19,8 @@ from audit import context as request_context
 from audit.services import audit_record
 
 SESSION_CLAIM = "sid"
+# Which seed's client opened the session (seed 003's says "ktl"): its replies keep that shape.
+CLIENT_CLAIM = "client"
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class IssuedTokens:
     refresh: str
     access_expires_at: datetime
     session: AuthSession
+    client: str = ""
 
     @property
     def user(self) -> User:
@@ -39,11 +42,13 @@ def _lifetime(remember_me: bool) -> timedelta:
     )
 
 
-def _mint(session: AuthSession) -> tuple[RefreshToken, str, datetime]:
+def _mint(session: AuthSession, client: str = "") -> tuple[RefreshToken, str, datetime]:
     """A new refresh token for `session` and its access token, neither outliving the session."""
     refresh = RefreshToken()
     refresh[jwt_settings.USER_ID_CLAIM] = str(session.user_id)
     refresh[SESSION_CLAIM] = str(session.pk)
+    if client:
+        refresh[CLIENT_CLAIM] = client
     session_end = int(session.expires_at.timestamp())
     refresh.payload["exp"] = min(refresh.payload["exp"], session_end)
     access = refresh.access_token
@@ -51,10 +56,12 @@ def _mint(session: AuthSession) -> tuple[RefreshToken, str, datetime]:
     return refresh, str(access), datetime.fromtimestamp(access.payload["exp"], tz=UTC)
 
 
-def session_start(*, user: User, remember_me: bool = False, identifier: str = "") -> IssuedTokens:
+def session_start(
+    *, user: User, remember_me: bool = False, identifier: str = "", client: str = ""
+) -> IssuedTokens:
     """Sign `user` in: a new session, its first tokens, and the record of it."""
     ctx = request_context.current()
-    client = describe(ctx.user_agent)
+    agent = describe(ctx.user_agent)
     now = timezone.now()
     with transaction.atomic():
         session = AuthSession(
@@ -65,16 +72,16 @@ def session_start(*, user: User, remember_me: bool = False, identifier: str = ""
             remember_me=remember_me,
             ip=ctx.ip,
             user_agent=ctx.user_agent,
-            device=client.device,
-            browser=client.browser,
-            os=client.os,
+            device=agent.device,
+            browser=agent.browser,
+            os=agent.os,
         )
-        refresh, access, access_exp = _mint(session)
+        refresh, access, access_exp = _mint(session, client)
         session.refresh_jti = refresh["jti"]
         session.save(force_insert=True)
         user.last_login = now
         user.save(update_fields=["last_login"])
-        security_after_login(user=user, ip=ctx.ip, device=client.device, browser=client.browser)
+        security_after_login(user=user, ip=ctx.ip, device=agent.device, browser=agent.browser)
         auth_event_record(
             event=LoginEvent.LOGIN_SUCCEEDED,
             success=True,
@@ -84,11 +91,20 @@ def session_start(*, user: User, remember_me: bool = False, identifier: str = ""
             details={"remember_me": remember_me},
         )
     return IssuedTokens(
-        access=access, refresh=str(refresh), access_expires_at=access_exp, session=session
+        access=access,
+        refresh=str(refresh),
+        access_expires_at=access_exp,
+        session=session,
+        client=client,
     )
 
 
 def _decode_refresh(raw: str) -> tuple[str, str]:
+    sid, jti, _ = _decode_refresh_claims(raw)
+    return sid, jti
+
+
+def _decode_refresh_claims(raw: str) -> tuple[str, str, str]:
     try:
         token = RefreshToken(raw)
     except TokenError:
@@ -98,7 +114,7 @@ def _decode_refresh(raw: str) -> tuple[str, str]:
     sid, jti = token.payload.get(SESSION_CLAIM), token.payload.get("jti")
     if not sid or not jti:
         raise SessionEnded("The refresh token is invalid or expired.", code="token_not_valid")
-    return sid, jti
+    return sid, jti, str(token.payload.get(CLIENT_CLAIM) or "")
 
 
 def session_refresh(*, refresh: str) -> IssuedTokens:
@@ -107,7 +123,7 @@ def session_refresh(*, refresh: str) -> IssuedTokens:
     Presenting a refresh token that was already traded in means someone else
     holds a copy: the whole session ends, for the thief and the owner alike.
     """
-    sid, jti = _decode_refresh(refresh)
+    sid, jti, client = _decode_refresh_claims(refresh)
     outcome = "ok"
     with transaction.atomic(durable=True):
         session = (
@@ -126,14 +142,18 @@ def session_refresh(*, refresh: str) -> IssuedTokens:
                 session=session,
             )
         else:
-            new_refresh, access, access_exp = _mint(session)
+            new_refresh, access, access_exp = _mint(session, client)
             session.refresh_jti = new_refresh["jti"]
             session.last_used_at = timezone.now()
             session.save(update_fields=["refresh_jti", "last_used_at"])
     if outcome != "ok":
         raise SessionEnded()
     return IssuedTokens(
-        access=access, refresh=str(new_refresh), access_expires_at=access_exp, session=session
+        access=access,
+        refresh=str(new_refresh),
+        access_expires_at=access_exp,
+        session=session,
+        client=client,
     )
 
 

@@ -100,7 +100,8 @@ def user_create(
     if fields.get("email"):
         fields["email"] = fields["email"].lower()
     with transaction.atomic():
-        user = _create(password=make_password(password), **fields)
+        # Someone else chose this password: the person is asked to choose their own.
+        user = _create(password=make_password(password), is_first_login=bool(password), **fields)
         audit_record(
             action="accounts.user_created",
             actor=actor,

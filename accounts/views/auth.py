@@ -7,13 +7,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import extensions
+from accounts.contracts import KTL
 from accounts.models import OtpChallenge
 from accounts.selectors import identifier_parse
 from accounts.serializers import auth as s
-from accounts.serializers.users import UserSummarySerializer
+from accounts.serializers import ktl
 from accounts.services import login, passwords, registration, sessions
 from accounts.services.otp import otp_resend, otp_verify
 from accounts.services.sessions import SESSION_CLAIM
+from config import contracts
 from config.inputs import FormParser, JSONParser, MultiPartParser
 from config.openapi import MessageSerializer, error_responses
 
@@ -22,6 +24,23 @@ LOGIN_REPLY = PolymorphicProxySerializer(
     serializers=[s.TokenReplySerializer, s.ChallengeReplySerializer],
     resource_type_field_name=None,
 )
+KTL_LOGIN_REPLY = PolymorphicProxySerializer(
+    component_name="KtlLoginData",
+    serializers=[ktl.KtlLoginReplySerializer, s.ChallengeReplySerializer],
+    resource_type_field_name=None,
+)
+KTL_NOTE = (
+    "\n\nA seed 003 client (one that signs in with `login_id`, and then its tokens) gets "
+    "seed 003's envelope `{success, status, message, data}` and errors "
+    "`{success: false, status, message, error}`; a failed sign-in is then a 400."
+)
+
+
+def _token_reply(request: Request, issued, message: str = "Login successful") -> Response:
+    """Tokens as the client's seed shows them."""
+    if contracts.is_active(request, KTL):
+        return contracts.with_message(Response(ktl.KtlLoginReplySerializer.reply(issued)), message)
+    return Response(s.TokenReplySerializer.reply(issued))
 
 
 class PublicView(APIView):
@@ -51,13 +70,17 @@ def _session_id(request: Request) -> str | None:
 
 
 class LoginView(PublicView):
+    contract = contracts.when_client(KTL)
+    contract_messages = {"post": "Login successful", "error": "Login failed"}
+    contract_replies = {"post": {200: KTL_LOGIN_REPLY}}
+
     @extend_schema(
         tags=["auth"],
         summary="Sign in (every seed)",
         description=(
             "A password with any one identifier (`email_or_mobile`, `login_id`, `username`, "
             "`email`, `phone_number`, `mobile`) gives tokens, or an OTP challenge when the "
-            "account has two-factor sign-in. `phone_number` alone sends a code by SMS."
+            "account has two-factor sign-in. `phone_number` alone sends a code by SMS." + KTL_NOTE
         ),
         request=s.LoginSerializer,
         responses={200: LOGIN_REPLY, **error_responses(400, 401, 403, 429)},
@@ -72,10 +95,13 @@ class LoginView(PublicView):
             raw_identifier=data["raw_identifier"],
             password=data["password"],
             remember_me=data["remember_me"],
+            client=KTL if contracts.is_active(request, KTL) else "",
         )
         if result.challenge is not None:
-            return Response(s.ChallengeReplySerializer.reply(result.challenge, "OTP sent for 2FA."))
-        return Response(s.TokenReplySerializer.reply(result.tokens))
+            message = "OTP sent for 2FA."
+            reply = Response(s.ChallengeReplySerializer.reply(result.challenge, message))
+            return contracts.with_message(reply, message)
+        return _token_reply(request, result.tokens)
 
 
 class TokenObtainView(PublicView):
@@ -99,16 +125,23 @@ class TokenObtainView(PublicView):
 
 
 class VerifyLoginOtpView(PublicView):
+    # A seed 003 client's second step answers as its sign-in would have.
+    contract = contracts.when_client(KTL)
+    contract_replies = {"post": {200: ktl.KtlLoginReplySerializer}}
+
     @extend_schema(
         tags=["auth"],
         summary="Second factor: the code for tokens",
+        description="A sign-in begun by a seed 003 client answers in seed 003's sign-in shape.",
         request=s.VerifyLoginOtpSerializer,
         responses={200: s.TokenReplySerializer, **error_responses(400, 403, 429)},
     )
     def post(self, request: Request) -> Response:
         data = _input(s.VerifyLoginOtpSerializer, request)
         tokens = login.login_verify_code(request_id=data["request_id"], code=data["otp"])
-        return Response(s.TokenReplySerializer.reply(tokens))
+        if tokens.client:
+            contracts.choose(request, tokens.client)
+        return _token_reply(request, tokens)
 
 
 class VerifyOtpLoginFormView(PublicView):
@@ -130,24 +163,33 @@ class VerifyOtpLoginFormView(PublicView):
 
 
 class RefreshView(PublicView):
+    contract = contracts.when_client(KTL)
+    contract_replies = {"post": {200: ktl.KtlRefreshReplySerializer}}
+
     @extend_schema(
         tags=["auth"],
         summary="New tokens for a refresh token (rotates it)",
-        description="Accepts `refresh` or `refresh_token`. A refresh token works once.",
+        description="Accepts `refresh` or `refresh_token`. A refresh token works once." + KTL_NOTE,
         request=s.RefreshSerializer,
         responses={200: s.TokenReplySerializer, **error_responses(400, 401)},
     )
     def post(self, request: Request) -> Response:
         data = _input(s.RefreshSerializer, request)
-        return Response(
-            s.TokenReplySerializer.reply(sessions.session_refresh(refresh=data["refresh"]))
-        )
+        issued = sessions.session_refresh(refresh=data["refresh"])
+        if contracts.is_active(request, KTL):
+            reply = Response(ktl.KtlRefreshReplySerializer.reply(issued))
+            return contracts.with_message(reply, "Token refreshed successfully")
+        return Response(s.TokenReplySerializer.reply(issued))
 
 
 class LogoutView(APIView):
+    contract = contracts.when_client(KTL)
+    contract_replies = {"post": {200: None}}
+
     @extend_schema(
         tags=["auth"],
         summary="Sign out this session, or every session",
+        description="A seed 003 client gets `data: []`." + KTL_NOTE,
         request=s.LogoutSerializer,
         responses={200: MessageSerializer, **error_responses(400, 401)},
     )
@@ -159,26 +201,28 @@ class LogoutView(APIView):
             refresh=data.get("refresh") or data.get("refresh_token"),
             all_devices=data["logout_all_devices"],
         )
+        if contracts.is_active(request, KTL):
+            return contracts.with_message(Response(None), "Logout successful")
         return Response({"message": "Successfully logged out."})
 
 
 class VerifyTokenView(APIView):
+    contract = KTL
+    contract_messages = {"post": "Token is valid"}
+
     @extend_schema(
         tags=["auth"],
-        summary="Whether the access token in hand is valid",
+        summary="Whether the access token in hand is valid (seed 003)",
         request=None,
-        responses={200: s.TokenStatusSerializer, **error_responses(401)},
+        responses={200: ktl.KtlVerifyReplySerializer, **error_responses(401)},
     )
     def post(self, request: Request) -> Response:
         from datetime import UTC, datetime
 
         expires = request.auth.get("exp") if _session_id(request) else None
+        expires_at = datetime.fromtimestamp(expires, tz=UTC) if expires else None
         return Response(
-            {
-                "valid": True,
-                "expires_at": datetime.fromtimestamp(expires, tz=UTC) if expires else None,
-                "user": UserSummarySerializer(request.user).data,
-            }
+            ktl.KtlVerifyReplySerializer({"user": request.user, "expires_at": expires_at}).data
         )
 
 

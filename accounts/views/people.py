@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import extensions
-from accounts.models import AccountStatus, AuthSession, LoginEvent, Role, User
+from accounts.contracts import KTL
+from accounts.models import AccountStatus, AuthSession, LoginEvent, Role, StaffType, User
 from accounts.permissions import IsActiveUser
 from accounts.selectors import (
     failed_login_attempts,
@@ -26,13 +27,16 @@ from accounts.selectors import (
 from accounts.serializers import people as s
 from accounts.serializers.auth import ChallengeReplySerializer
 from accounts.serializers.contact import ContactCodeSerializer, split_proof
+from accounts.services import registration
 from accounts.services import roles as role_services
 from accounts.services import users as user_services
 from accounts.services.contact import contact_code_send, contact_proof
 from accounts.services.passwords import password_change
 from accounts.views.auth import _session_id
+from config import contracts
 from config.export import csv_response
 from config.openapi import MessageSerializer, error_responses
+from config.pagination import bare_unless_contract
 from config.permissions import ModelPermissions, permission_required
 from config.routing import OptionalSlashRouter, api_path
 
@@ -110,6 +114,9 @@ class ContactCodeView(APIView):
 class ChangePasswordView(APIView):
     """Seeds 000 and 003: the other sessions end, this one stays."""
 
+    contract = None  # seed 003's route names its own
+    contract_messages = {"post": "Password changed successfully"}
+
     @extend_schema(
         tags=["profile"],
         request=s.ChangePasswordSerializer,
@@ -152,6 +159,8 @@ class MyActivityView(APIView):
 
 class MyPermissionsView(APIView):
     """Seed 003: what the signed-in user may do, and why (roles, groups)."""
+
+    contract = KTL
 
     @extend_schema(
         tags=["profile"], responses={200: s.MyPermissionsSerializer, **error_responses(401)}
@@ -430,8 +439,9 @@ class BatchBlockView(APIView):
         )
         return Response(
             {
-                "blocked": len(users),
-                "user_ids": [u.pk for u in users],
+                "blocked_count": len(users),
+                "blocked_users": [u.pk for u in users],
+                "message": f"{len(users)} users blocked successfully",
                 "blocked_until": users[0].blocked_until if users else None,
             }
         )
@@ -487,6 +497,21 @@ class LoginStatisticsView(APIView):
 # --- seeds 002 and 003: users/ ---------------------------------------------------------------------
 
 
+def _approval_only(request: Request) -> bool:
+    data = request.data
+    return isinstance(data, dict) and set(data) == {"status"}
+
+
+class MayApproveAccounts(IsActiveUser):
+    """Signed in and someone who may approve accounts: an admin, or a manager."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return super().has_permission(request, view) and (
+            user.has_perm("accounts.approve_user") or user.user_type == StaffType.MANAGER
+        )
+
+
 @extend_schema_view(
     list=extend_schema(tags=["users"], summary="List users (seeds 002 and 003)"),
     retrieve=extend_schema(
@@ -499,6 +524,11 @@ class LoginStatisticsView(APIView):
     ),
     partial_update=extend_schema(
         tags=["users"],
+        description=(
+            "Only the fields below may be sent; any other is a 400 naming it. "
+            '`{"status": "active"}` approves an account waiting for approval: an admin, or '
+            "the manager the account names (409 if it is blocked, deactivated or archived)."
+        ),
         request=s.StaffUserWriteSerializer,
         responses={200: s.StaffUserSerializer, **error_responses(400, 401, 403, 404, 409)},
     ),
@@ -516,8 +546,12 @@ class UserViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    # Seed 002 shares the list: a seed 003 client is told by its token.
+    contract = {"list": contracts.when_client(KTL), "default": KTL}
     permission_classes = [ModelPermissions]
     serializer_class = s.StaffUserSerializer
+    # Seed 002 lists users as a bare array; seed 003 pages them.
+    pagination_class = bare_unless_contract(KTL)
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_url_kwarg = "user_id"
     lookup_value_regex = r"[0-9]+"
@@ -556,19 +590,31 @@ class UserViewSet(
                 )
         return Response(s.StaffUserSerializer(users_for_staff().get(pk=user.pk)).data, status=201)
 
+    def get_permissions(self):
+        if self.action == "partial_update" and _approval_only(self.request):
+            # An approval is checked by the approval service: an admin, or the
+            # manager the account names, who need not edit accounts otherwise.
+            return [MayApproveAccounts()]
+        return super().get_permissions()
+
     def partial_update(self, request: Request, *args, **kwargs) -> Response:
         user = self.get_object()
         serializer = s.StaffUserWriteSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         own = user.pk == request.user.pk
         proof_fields = split_proof(serializer.validated_data)[1]
-        user_services.user_update(
-            actor=request.user,
-            user=user,
-            proof=contact_proof(user=request.user, **proof_fields) if own else None,
-            current_session_id=_session_id(request) if own else None,
-            **serializer.to_service_fields(),
-        )
+        changes = serializer.to_service_fields()
+        with transaction.atomic():
+            if "status" in serializer.validated_data:
+                user = registration.user_status_activate(user=user, approver=request.user)
+            if changes or not _approval_only(request):
+                user_services.user_update(
+                    actor=request.user,
+                    user=user,
+                    proof=contact_proof(user=request.user, **proof_fields) if own else None,
+                    current_session_id=_session_id(request) if own else None,
+                    **changes,
+                )
         return Response(s.StaffUserSerializer(users_for_staff().get(pk=user.pk)).data)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
@@ -617,7 +663,9 @@ urlpatterns = [
     ),
     *api_path("login-activity/get_login_statistics", LoginStatisticsView.as_view(), "login-stats"),
     # Seed 003
-    *api_path("users/change-password", ChangePasswordView.as_view(), "users-change-password"),
+    *api_path(
+        "users/change-password", ChangePasswordView.as_view(contract=KTL), "users-change-password"
+    ),
     *api_path("users/permissions", MyPermissionsView.as_view(), "users-permissions"),
     *router.urls,
 ]

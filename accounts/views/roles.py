@@ -10,21 +10,26 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.contracts import KTL
 from accounts.filters_roles import (
     CustomPermissionFilter,
     PermissionFilter,
     RoleFilter,
     UserRoleFilter,
 )
+from accounts.filters_subscribers import SortByOrderingFilter
 from accounts.models import CustomPermission, PermissionCategory, Role, UserRole
 from accounts.serializers import roles as s
 from accounts.services import permissions as permission_services
 from accounts.services import roles as role_services
+from config.filters import DjangoFilterBackend
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import ModelPermissions, permission_required
 from config.routing import OptionalSlashRouter, api_path
 
@@ -111,6 +116,7 @@ class RoleListMixin:
 )
 @extend_schema(tags=["roles"])
 class RoleViewSet(RoleListMixin, viewsets.ModelViewSet):
+    contract = KTL
     serializer_class = s.RoleSerializer
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
@@ -205,6 +211,7 @@ class RoleViewSet(RoleListMixin, viewsets.ModelViewSet):
 )
 @extend_schema(tags=["roles"])
 class UserRoleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    contract = KTL
     serializer_class = s.RoleAssignmentSerializer
     permission_classes = [ModelPermissions]
     filterset_class = UserRoleFilter
@@ -226,6 +233,7 @@ class UserRoleViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 )
 @extend_schema(tags=["permissions"])
 class PermissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    contract = KTL
     serializer_class = s.AuthPermissionSerializer
     permission_classes = [CAN_VIEW_PERMISSIONS]
     filterset_class = PermissionFilter
@@ -251,6 +259,7 @@ class PermissionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 class PermissionCategoryViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
+    contract = KTL
     serializer_class = s.PermissionCategorySerializer
     permission_classes = [ModelPermissions]
     queryset = PermissionCategory.objects.all()
@@ -282,6 +291,7 @@ class PermissionCategoryViewSet(
 class CustomPermissionViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
+    contract = KTL
     serializer_class = s.CustomPermissionSerializer
     permission_classes = [ModelPermissions]
     filterset_class = CustomPermissionFilter
@@ -336,6 +346,7 @@ GROUP_WRITE_NOTE = "Permissions added to a group must be held by the caller (403
 )
 @extend_schema(tags=["groups"])
 class GroupViewSet(viewsets.ModelViewSet):
+    contract = KTL
     serializer_class = s.AuthGroupSerializer
     permission_classes = [ModelPermissions]
     lookup_url_kwarg = "group_id"
@@ -392,6 +403,10 @@ MATRIX_NOTE = (
 @extend_schema(tags=["roles"])
 class RoleMatrixListView(RoleListMixin, generics.ListCreateAPIView):
     serializer_class = s.RoleMatrixSerializer
+    # Seed 004: a bare array, paged with skip/limit and sorted with sort_by/sort_order.
+    pagination_class = BareListPagination
+    filter_backends = [DjangoFilterBackend, SearchFilter, SortByOrderingFilter]
+    sort_fields = {"role_id": ("id",), "role_name": ("display_name",)}
 
     @extend_schema(
         summary="List roles (seed 004)",
@@ -469,6 +484,7 @@ class RoleMatrixDetailView(RoleListMixin, APIView):
 class ResourceListView(generics.ListAPIView):
     permission_classes = [CAN_VIEW_PERMISSIONS]
     serializer_class = s.PermissionResourceSerializer
+    pagination_class = BareListPagination
     filter_backends: list = []
 
     def get_queryset(self):

@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 from accounts.filters_subscribers import (
     AdminFilter,
     ArchivedSubscriberFilter,
-    SkipLimitPagination,
     SortByOrderingFilter,
     SubscriberFilter,
 )
@@ -50,6 +49,7 @@ from accounts.services.users import (
 from accounts.views.auth import _session_id
 from config.filters import DjangoFilterBackend
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import ModelPermissions, permission_required
 from config.routing import api_path
 
@@ -231,7 +231,7 @@ SUBSCRIBER_SORT_FIELDS = {
 
 class _SubscriberList(ListAPIView):
     permission_classes = [ModelPermissions]
-    pagination_class = SkipLimitPagination
+    pagination_class = BareListPagination
     filter_backends = [DjangoFilterBackend, SearchFilter, SortByOrderingFilter]
     search_fields = ("first_name", "last_name", "email", "mobile")
     ordering_fields = tuple(sorted({c for cols in SUBSCRIBER_SORT_FIELDS.values() for c in cols}))
@@ -387,7 +387,7 @@ class AdminMeView(APIView):
 class AdminListCreateView(ListAPIView):
     permission_classes = [ModelPermissions]
     serializer_class = s.AdminAccountSerializer
-    pagination_class = SkipLimitPagination
+    pagination_class = BareListPagination
     filter_backends = [DjangoFilterBackend, SearchFilter, SortByOrderingFilter]
     filterset_class = AdminFilter
     search_fields = ("first_name", "last_name", "email", "mobile")

@@ -12,11 +12,13 @@ from audit import context as request_context
 from audit.backups import postgres
 from audit.backups.services import (
     RESTORE_ACTIVE,
+    StepCallback,
     backup_run,
     current_context,
     ensure_supported,
     expire_abandoned,
     new_backup,
+    no_step,
 )
 from audit.models_backup import Backup, BackupKind, BackupRestore, BackupStatus, RestoreStatus
 from audit.services import audit_record
@@ -107,7 +109,9 @@ def _restore_failed(restore: BackupRestore, message: str, context=None) -> Backu
     return restore
 
 
-def restore_run(*, restore_id: int, context: dict | None = None) -> BackupRestore:
+def restore_run(
+    *, restore_id: int, context: dict | None = None, on_step: StepCallback = no_step
+) -> BackupRestore:
     """Take the safety backup, check the archive, then replace the database with it.
 
     The audit event is written after `pg_restore`, so that it survives in the
@@ -132,6 +136,7 @@ def restore_run(*, restore_id: int, context: dict | None = None) -> BackupRestor
         tables=[],
     )
     BackupRestore.objects.filter(pk=restore.pk).update(safety_backup=safety)
+    on_step("safety backup")
     safety = backup_run(backup_id=safety.pk)
     if safety.status != BackupStatus.COMPLETED:
         return _restore_failed(
@@ -140,8 +145,10 @@ def restore_run(*, restore_id: int, context: dict | None = None) -> BackupRestor
 
     path = Path(backup.file_path)
     try:
+        on_step("checksum")
         if postgres.sha256_of(path) != backup.checksum_sha256:
             return _restore_failed(restore, "The backup file does not match its checksum.", ctx)
+        on_step("restore")
         postgres.restore(path)
     except postgres.ToolError as exc:
         return _restore_failed(restore, str(exc), ctx)

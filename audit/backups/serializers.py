@@ -57,7 +57,8 @@ class BackupCreateSerializer(serializers.Serializer):
 
 
 class BackupSerializer(serializers.ModelSerializer):
-    backup_id = serializers.IntegerField(source="pk", read_only=True)
+    # A string, as seed 004 shows it ("b1"); the path takes the same value.
+    backup_id = serializers.CharField(source="pk", read_only=True)
     backup_data = serializers.CharField(source="label", read_only=True)
     snapshot_name = serializers.CharField(source="name", read_only=True)
     backup_file = serializers.CharField(source="name", read_only=True)

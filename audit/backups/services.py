@@ -8,6 +8,7 @@ is still pending.
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
@@ -108,7 +109,15 @@ def backup_create(
     return backup
 
 
-def backup_run(*, backup_id: int) -> Backup:
+# Told the name of each step of a long job as it begins, so a caller can show progress.
+StepCallback = Callable[[str], None]
+
+
+def no_step(name: str) -> None:
+    pass
+
+
+def backup_run(*, backup_id: int, on_step: StepCallback = no_step) -> Backup:
     """Dump the database into the backup's file; the row ends completed or failed."""
     claimed = Backup.objects.filter(pk=backup_id, status=BackupStatus.PENDING).update(
         status=BackupStatus.RUNNING, started_at=timezone.now()
@@ -122,7 +131,9 @@ def backup_run(*, backup_id: int) -> Backup:
         # The archive holds every table, password hashes included: owner-only from the start.
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         created = True
+        on_step("dump")
         postgres.dump(path)
+        on_step("checksum")
         size, checksum = path.stat().st_size, postgres.sha256_of(path)
     except (postgres.ToolError, OSError) as exc:
         if created:

@@ -1,3 +1,15 @@
+from billing.models.invoices import (
+    MFS_METHODS,
+    OPEN_INVOICE_STATUSES,
+    InvoiceLineKind,
+    InvoiceStatus,
+    IspInvoice,
+    IspInvoiceLine,
+    IspPayment,
+    IspPaymentAllocation,
+    IspPaymentMethod,
+    IspReceiptSequence,
+)
 from billing.models.locations import District, Division, Thana
 from billing.models.organizations import (
     CHILD_TIER,
@@ -7,15 +19,59 @@ from billing.models.organizations import (
     OrganizationMembership,
     OrganizationTier,
 )
+from billing.models.packages import (
+    RESELLING_TIERS,
+    BillingMode,
+    IspPackage,
+    IspPackageTierPrice,
+    ValidityKind,
+)
+from billing.models.resellers import (
+    ResellerAccount,
+    ResellerCommission,
+    ResellerEntryKind,
+    ResellerLedgerEntry,
+)
+from billing.models.subscribers import (
+    BILLED_STATUSES,
+    IspReminder,
+    IspStatusChange,
+    IspSubscriber,
+    SubscriberStatus,
+)
 
 __all__ = [
+    "BILLED_STATUSES",
     "CHILD_TIER",
+    "MFS_METHODS",
+    "OPEN_INVOICE_STATUSES",
+    "RESELLING_TIERS",
     "SHARE_FIELDS",
     "SPLIT_WITH_SUB_FIELDS",
+    "BillingMode",
     "District",
     "Division",
+    "InvoiceLineKind",
+    "InvoiceStatus",
+    "IspInvoice",
+    "IspInvoiceLine",
+    "IspPackage",
+    "IspPackageTierPrice",
+    "IspPayment",
+    "IspPaymentAllocation",
+    "IspPaymentMethod",
+    "IspReceiptSequence",
+    "IspReminder",
+    "IspStatusChange",
+    "IspSubscriber",
     "Organization",
     "OrganizationMembership",
     "OrganizationTier",
+    "ResellerAccount",
+    "ResellerCommission",
+    "ResellerEntryKind",
+    "ResellerLedgerEntry",
+    "SubscriberStatus",
     "Thana",
+    "ValidityKind",
 ]

@@ -6,13 +6,26 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from billing.models import Organization, OrganizationMembership
+from billing.selectors import has_unrestricted_scope
 from billing.services.organizations import lock_organization, scope_root
+
+
+def _refuse_escalation(*, user: User, actor: User) -> None:
+    """Nobody places an account that can do more than they can: its organization's
+    admins would then manage someone above themselves."""
+    if actor.is_superuser:
+        return
+    if user.is_superuser or (has_unrestricted_scope(user) and not has_unrestricted_scope(actor)):
+        raise PermissionDenied("You cannot place an account with more access than your own.")
+    if not user.get_all_permissions() <= actor.get_all_permissions():
+        raise PermissionDenied("This account holds permissions you do not hold.")
 
 
 def membership_set(
     *, user: User, organization: Organization, actor: User
 ) -> OrganizationMembership:
     """Make `user` a member of `organization` (moving them from any other)."""
+    _refuse_escalation(user=user, actor=actor)
     with transaction.atomic():
         organization = lock_organization(organization)
         if organization.is_archived:

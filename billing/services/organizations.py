@@ -55,8 +55,11 @@ def _snapshot(organization: Organization) -> dict:
 
 
 def scope_root(actor: User) -> Organization | None:
-    """The top of the tree a restricted actor manages; None for unrestricted actors."""
-    if has_unrestricted_scope(actor):
+    """The top of the tree a restricted actor manages; None for unrestricted actors.
+
+    No actor at all is the system itself (scheduled jobs, demo data).
+    """
+    if actor is None or has_unrestricted_scope(actor):
         return None
     own = user_organization(actor)
     if own is None:

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import AccountStatus, CustomPermission, Role, StaffType
+from billing.isp_selectors import billing_figures
+from billing.periods import isp_today
 from billing.selectors import users_visible_to
 from config.openapi import error_responses
 from config.permissions import permission_required
@@ -34,9 +36,23 @@ class DashboardStatsSerializer(serializers.Serializer):
     total_permissions = serializers.IntegerField()
     custom_permissions = serializers.IntegerField()
     user_types = serializers.DictField(child=serializers.IntegerField())
+    # ISP billing figures, beside the seed's keys.
+    active_subscribers = serializers.IntegerField()
+    grace_subscribers = serializers.IntegerField(help_text="In grace: an invoice is overdue.")
+    suspended_subscribers = serializers.IntegerField()
+    invoices_due_this_week = serializers.IntegerField(
+        help_text="Open invoices due today or in the next 6 days."
+    )
+    amount_due_this_week = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="What is still unpaid on them (BDT)."
+    )
+    collected_this_month = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Payments received since the 1st (BDT)."
+    )
 
 
 class DashboardStatsView(APIView):
+    contract = "ktl"  # seed 003's envelope
     permission_classes = [
         permission_required("accounts.view_user", "billing.view_organization", any_of=True)
     ]
@@ -63,6 +79,7 @@ class DashboardStatsView(APIView):
                     "total_permissions": Permission.objects.count(),
                     "custom_permissions": CustomPermission.objects.filter(is_active=True).count(),
                     "user_types": counts,
+                    **billing_figures(request.user, isp_today()),
                 }
             ).data
         )

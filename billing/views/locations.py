@@ -30,6 +30,7 @@ THANA_ORDERING = ("id", "name", "name_bn", "district", "district__name")
     )
 )
 class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    contract = "ktl"  # seed 003's envelope
     serializer_class = DistrictSerializer
     filterset_class = DistrictFilter
     search_fields = ("name", "name_bn")
@@ -49,6 +50,7 @@ class DistrictViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     )
 )
 class ThanaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    contract = "ktl"  # seed 003's envelope
     serializer_class = ThanaSerializer
     filterset_class = ThanaFilter
     search_fields = THANA_SEARCH
@@ -60,6 +62,7 @@ class ThanaViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class DistrictThanaListView(generics.ListAPIView):
+    contract = "ktl"  # seed 003's envelope
     serializer_class = ThanaSerializer
     search_fields = THANA_SEARCH
     ordering_fields = THANA_ORDERING
@@ -82,6 +85,8 @@ class DistrictThanaListView(generics.ListAPIView):
 
 
 class LocationSummaryView(APIView):
+    contract = "ktl"  # seed 003's envelope
+
     @extend_schema(
         tags=["locations"],
         summary="How many divisions, districts and upazilas/thanas there are",

@@ -63,6 +63,7 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404)
 )
 @extend_schema(tags=["organizations"])
 class OrganizationViewSet(viewsets.ModelViewSet):
+    contract = "ktl"  # seed 003's envelope
     queryset = Organization.objects.all()  # what ModelPermissions reads the model from
     serializer_class = OrganizationSerializer
     permission_classes = [ModelPermissions]

@@ -18,7 +18,7 @@ from accounts.services.otp import otp_verify
 from audit.services import audit_record
 from config.exceptions import Conflict
 from kyc.models import KycRecord, KycStatus
-from kyc.providers import BuiltinProvider, auto_verify_threshold, get_provider
+from kyc.providers import BuiltinProvider, auto_verify_threshold, get_provider, review_reason
 from kyc.services.steps import OTP_PURPOSES, record_expire, unconfirmed_ttl
 
 HELD_ELSEWHERE_CAP = BuiltinProvider.CRITICAL_CAP
@@ -81,6 +81,13 @@ def kyc_confirm_submission(*, record_id: int) -> KycRecord:
         else:
             locked.status = KycStatus.PENDING_REVIEW
             action, description = "kyc.record_sent_to_review", "Score below the threshold"
+        if locked.status == KycStatus.PENDING_REVIEW:
+            locked.review_reason = review_reason(
+                locked.verification_checks,
+                score=locked.verification_score,
+                threshold=auto_verify_threshold(),
+                held_elsewhere=locked.held_elsewhere,
+            )
         locked.save(
             update_fields=[
                 "otp_confirmed_at",
@@ -89,6 +96,7 @@ def kyc_confirm_submission(*, record_id: int) -> KycRecord:
                 "verification_provider",
                 "status",
                 "verified_at",
+                "review_reason",
                 "updated_at",
             ]
         )
@@ -101,6 +109,7 @@ def kyc_confirm_submission(*, record_id: int) -> KycRecord:
                 "status": locked.status,
                 "verification_score": locked.verification_score,
                 "provider": provider.name,
+                "review_reason": locked.review_reason,
             },
         )
     return locked

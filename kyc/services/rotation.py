@@ -8,6 +8,7 @@ second run changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -87,14 +88,23 @@ def _rotate_record_batch(key_id: str, batch_size: int, actor) -> int:
         return len(records)
 
 
-def field_keys_rotate(*, batch_size: int = 500, actor=None) -> RotationResult:
-    """Move every ciphertext to the active key; raises `DecryptionError` on an unreadable one."""
+def field_keys_rotate(
+    *, batch_size: int = 500, actor=None, on_progress: Callable[[int], None] | None = None
+) -> RotationResult:
+    """Move every ciphertext to the active key; raises `DecryptionError` on an unreadable one.
+
+    `on_progress` is told how many values each committed batch moved.
+    """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     key_id = crypto.active_key_id()
     vault_entries = records = 0
     while moved := _rotate_vault_batch(key_id, batch_size, actor):
         vault_entries += moved
+        if on_progress is not None:
+            on_progress(moved)
     while moved := _rotate_record_batch(key_id, batch_size, actor):
         records += moved
+        if on_progress is not None:
+            on_progress(moved)
     return RotationResult(key_id=key_id, vault_entries=vault_entries, records=records)

@@ -50,6 +50,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 class Submission:
     record: KycRecord
     challenge: OtpChallenge
+    # Known at submission: why the record will wait for a person once its code is entered.
+    expected_review: str = ""
 
 
 def unconfirmed_ttl() -> timedelta:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 
 from django.db import transaction
@@ -10,8 +11,16 @@ from django.db.models import Q
 from accounts.models import User
 from accounts.services.security import security_identity_number_contested
 from audit import context as request_context
-from kyc import crypto, validators, vault
-from kyc.models import AadhaarVault, BankAccountType, BusinessType, Gender, KycKind, KycRecord
+from kyc import crypto, providers, selectors, validators, vault
+from kyc.models import (
+    AadhaarVault,
+    BankAccountType,
+    BusinessType,
+    Gender,
+    KycKind,
+    KycRecord,
+    KycStatus,
+)
 from kyc.services.steps import (
     FieldErrors,
     Submission,
@@ -150,7 +159,25 @@ def submit_business(
         record.gstin_pan_index = vault.pan_index(validators.gstin_pan(gstin))
     with transaction.atomic():
         current = current_for_update(user, KycKind.BUSINESS)
-        return save_and_send(user=user, record=record, current=current)
+        submission = save_and_send(user=user, record=record, current=current)
+    return dataclasses.replace(submission, expected_review=_gstin_review(user, record))
+
+
+def _gstin_review(user: User, record: KycRecord) -> str:
+    """Why the GSTIN will send the business to review: its PAN is not the person's PAN.
+
+    Only a flat contradiction is told here; a PAN not submitted yet may still come
+    before the code is entered, and the confirmation says so if it does not.
+    """
+    if not record.gstin_pan_index:
+        return ""
+    pan = selectors.current_record(user, KycKind.PAN)
+    if pan is None or pan.status in (KycStatus.REJECTED, KycStatus.EXPIRED):
+        return ""
+    if pan.number_index == record.gstin_pan_index:
+        return ""
+    check = {"check": "gstin_pan_matches_pan", "score": 0.0}
+    return providers.review_reason([check], score=0, threshold=0)
 
 
 def submit_bank(
@@ -167,6 +194,9 @@ def submit_bank(
     holder = errors.check("account_holder_name", clean_name, account_holder_name)
     account = errors.check("account_number", validators.normalize_bank_account, account_number)
     ifsc = errors.check("ifsc_code", validators.normalize_ifsc, ifsc_code)
+    branch = selectors.ifsc_branch(ifsc) if ifsc else None
+    if ifsc and branch is None:
+        errors["ifsc_code"] = ["No bank branch has this IFSC in the bank directory."]
     errors.check("account_type", choice_of(BankAccountType), account_type)
     errors.raise_if_any()
 
@@ -192,7 +222,9 @@ def submit_bank(
             number_index=sealed.index,
             number_masked=crypto.mask_account_number(account),
             ifsc=ifsc,
-            bank_name=bank_name.strip(),
+            # The directory's names, not the client's: they are what the IFSC stands for.
+            bank_name=branch.bank,
+            bank_branch=branch.branch,
             account_type=account_type,
         )
         return save_and_send(user=user, record=record, current=current)

@@ -70,13 +70,21 @@ class SubmitBankView(APIView):
     @extend_schema(
         tags=["kyc"],
         summary="Submit bank account details (a code is sent to confirm them)",
+        description=(
+            "The IFSC must name a branch of the bank directory (400 on `ifsc_code` otherwise); "
+            "the reply shows that bank and branch, and the bank name stored is the directory's."
+        ),
         request=s.BankSubmitSerializer,
-        responses={201: s.SubmitReplySerializer, **SUBMIT_ERRORS},
+        responses={201: s.BankSubmitReplySerializer, **SUBMIT_ERRORS},
     )
     def post(self, request: Request) -> Response:
         data = _input(s.BankSubmitSerializer, request)
         submission = services.submit_bank(user=request.user, **data)
-        return _submitted(submission, "Bank details submitted")
+        branch = selectors.ifsc_branch(submission.record.ifsc)
+        return Response(
+            s.BankSubmitReplySerializer.reply(submission, "Bank details submitted", branch),
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class KycVerifyOtpView(APIView):
@@ -107,7 +115,10 @@ class _OwnStatusView(APIView):
         record = selectors.current_record(request.user, self.kind)
         if record is None:
             raise NotFound(f"No {KycKind(self.kind).label} details submitted yet.")
-        return Response(self.serializer_class(record).data)
+        return Response(self.serializer_class(record, context=self.context_for(record)).data)
+
+    def context_for(self, record) -> dict:
+        return {}
 
 
 def _status_schema(serializer, what: str):
@@ -148,6 +159,9 @@ class BusinessStatusView(_OwnStatusView):
 class BankStatusView(_OwnStatusView):
     kind = KycKind.BANK
     serializer_class = s.BankStatusSerializer
+
+    def context_for(self, record) -> dict:
+        return {"branch": selectors.ifsc_branch(record.ifsc)}
 
     @_status_schema(s.BankStatusSerializer, "bank account")
     def get(self, request: Request) -> Response:

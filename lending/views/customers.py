@@ -2,6 +2,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
 from config.openapi import error_responses
+from config.pagination import BareListPagination
+from lending.contracts import REPAYSYNC
 from lending.filters import CustomerFilter
 from lending.permissions import IsLendingStaff
 from lending.selectors import customers_for
@@ -44,6 +46,9 @@ _TAGS = ["lending: customers"]
 class CustomerViewSet(viewsets.ModelViewSet):
     serializer_class = CustomerSerializer
     permission_classes = [IsLendingStaff]
+    # Seed 002 lists customers as a bare array.
+    pagination_class = BareListPagination
+    contract = REPAYSYNC
     filterset_class = CustomerFilter
     search_fields = ("customer_code", "name", "phone", "email", "city")
     ordering_fields = ("id", "name", "customer_code", "created_at", "updated_at")

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from config.exceptions import PayloadTooLarge
 from config.inputs import FormParser, MultiPartParser
 from config.openapi import ErrorSerializer, error_responses
+from lending.contracts import REPAYSYNC
 from lending.models import ImportBatch, ImportKind
 from lending.permissions import IsLendingStaff
 from lending.selectors.imports import import_jobs_for
@@ -92,6 +93,7 @@ def _job_reply(request, job: ImportBatch) -> Response:
 
 class _UploadView(APIView):
     permission_classes = [IsLendingStaff]
+    contract = REPAYSYNC
     parser_classes = [MultiPartParser, FormParser]
     kind: str
 

@@ -4,6 +4,8 @@ from rest_framework import generics, mixins, viewsets
 from rest_framework.exceptions import PermissionDenied
 
 from config.openapi import error_responses
+from config.pagination import BareListPagination
+from lending.contracts import REPAYSYNC
 from lending.filters import InteractionFilter
 from lending.models import InteractionType
 from lending.permissions import IsLendingStaff
@@ -54,6 +56,7 @@ def _interaction_viewset(kind: str, label: str):
     ):
         serializer_class = InteractionSerializer
         permission_classes = [IsLendingStaff]
+        contract = REPAYSYNC
         interaction_type = kind
 
         def get_queryset(self):
@@ -88,6 +91,9 @@ def _interaction_viewset(kind: str, label: str):
     class LoanInteractionsView(generics.ListAPIView):
         serializer_class = InteractionSerializer
         permission_classes = [IsLendingStaff]
+        # Seed 002 lists a loan's interactions as a bare array.
+        pagination_class = BareListPagination
+        contract = REPAYSYNC
         filterset_class = InteractionFilter
         search_fields = ("comment",)
         ordering_fields = ("timestamp", "next_call_date", "id")

@@ -5,7 +5,9 @@ from rest_framework import generics, status, viewsets
 from rest_framework.response import Response
 
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from idempotency.api import IDEMPOTENCY_KEY, idempotent
+from lending.contracts import REPAYSYNC
 from lending.filters import LoanFilter
 from lending.permissions import IsLendingStaff
 from lending.selectors import (
@@ -72,6 +74,9 @@ _LOAN_ORDERING = (
 class LoanViewSet(viewsets.ModelViewSet):
     serializer_class = LoanSerializer
     permission_classes = [IsLendingStaff]
+    # Seed 002 lists loans as bare arrays.
+    pagination_class = BareListPagination
+    contract = REPAYSYNC
     filterset_class = LoanFilter
     search_fields = _LOAN_SEARCH
     ordering_fields = _LOAN_ORDERING
@@ -96,6 +101,9 @@ class LoanViewSet(viewsets.ModelViewSet):
 class CustomerLoansView(generics.ListAPIView):
     serializer_class = LoanSerializer
     permission_classes = [IsLendingStaff]
+    # Seed 002 lists loans as bare arrays.
+    pagination_class = BareListPagination
+    contract = REPAYSYNC
     filterset_class = LoanFilter
     search_fields = _LOAN_SEARCH
     ordering_fields = _LOAN_ORDERING

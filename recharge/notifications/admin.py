@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
 from config.admin import ReadOnlyAdmin
+from config.exceptions import Conflict
 from recharge.notifications.models import (
     Announcement,
     ContactMessage,
@@ -15,6 +16,7 @@ from recharge.notifications.models import (
     Notification,
     SystemNotice,
 )
+from recharge.notifications.services.announcements import announcement_cancel, announcement_deliver
 from recharge.notifications.services.contacts import contact_set_resolved
 
 
@@ -31,6 +33,38 @@ class AnnouncementAdmin(ReadOnlyAdmin):
     )
     list_filter = ("status", "recipient_type", "category")
     search_fields = ("description",)
+    date_hierarchy = "deliver_after"
+    actions = ("deliver_now", "cancel")
+
+    def has_send_permission(self, request) -> bool:
+        return request.user.has_perm("recharge.change_announcement")
+
+    @admin.action(description="Deliver the selected due announcements now", permissions=["send"])
+    def deliver_now(self, request, queryset):
+        # The same claim as the scheduler's: one not yet due, or being sent, is left alone.
+        for announcement_id in queryset.order_by("pk").values_list("pk", flat=True):
+            count = announcement_deliver(announcement_id=announcement_id)
+            if count is None:
+                self.message_user(
+                    request,
+                    f"Announcement {announcement_id}: not due, or already sent or being sent.",
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(
+                    request, f"Announcement {announcement_id}: delivered to {count} user(s)."
+                )
+
+    @admin.action(description="Cancel the selected announcements", permissions=["send"])
+    def cancel(self, request, queryset):
+        cancelled = 0
+        for announcement in queryset.order_by("pk"):
+            try:
+                announcement_cancel(actor=request.user, announcement=announcement)
+                cancelled += 1
+            except Conflict as exc:
+                self.message_user(request, f"{announcement}: {exc.detail}", messages.WARNING)
+        self.message_user(request, f"{cancelled} announcement(s) cancelled.")
 
 
 @admin.register(Notification)

@@ -23,6 +23,11 @@ IDS_MAX = 100
 EMPTY_REPLY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`")
 
 
+def string_id() -> serializers.CharField:
+    """The row's id as seed 004 shows `_id`: a string (its ids were document ids)."""
+    return serializers.CharField(source="pk", read_only=True)
+
+
 # --- Announcements and notifications ----------------------------------------------
 
 
@@ -57,7 +62,7 @@ class AnnouncementCreateSerializer(serializers.Serializer):
 
 
 class AnnouncementSerializer(serializers.Serializer):
-    _id = serializers.IntegerField(source="pk", read_only=True)
+    _id = string_id()
     sender_type = choice_out(SenderType.choices)
     sender_id = serializers.IntegerField(read_only=True, allow_null=True)
     description = serializers.CharField(read_only=True)
@@ -75,7 +80,7 @@ class AnnouncementSerializer(serializers.Serializer):
 
 
 class InboxNotificationSerializer(serializers.Serializer):
-    _id = serializers.IntegerField(source="pk", read_only=True)
+    _id = string_id()
     sender_type = choice_out(SenderType.choices)
     description = serializers.CharField(source="text", read_only=True)
     recipient_type = choice_out(RecipientType.choices)
@@ -143,7 +148,7 @@ class ImageUrlField(serializers.Field):
 
 
 class ContentItemSerializer(serializers.Serializer):
-    _id = serializers.IntegerField(source="pk", read_only=True)
+    _id = string_id()
     content_type = choice_out(ContentKind.choices)
     title = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
@@ -160,7 +165,7 @@ class ContentItemSerializer(serializers.Serializer):
 
 
 class PublicContentItemSerializer(serializers.Serializer):
-    _id = serializers.IntegerField(source="pk", read_only=True)
+    _id = string_id()
     content_type = choice_out(ContentKind.choices)
     title = serializers.CharField(read_only=True)
     body = serializers.CharField(read_only=True)
@@ -204,7 +209,7 @@ class ContactMessageSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
     email = serializers.EmailField(read_only=True)
     description = serializers.CharField(read_only=True)
-    _id = serializers.IntegerField(source="pk", read_only=True)
+    _id = string_id()
     created_at = serializers.DateTimeField(read_only=True)
     resolved = serializers.BooleanField(read_only=True)
 

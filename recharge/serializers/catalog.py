@@ -5,7 +5,13 @@ from rest_framework import serializers
 
 from accounts.models import SubscriberType
 from recharge.models import CatalogStatus, DiscountType, Offer, OfferType, Plan, PlanGroup
-from recharge.serializers.fields import JSONObjectField, choice_field, choice_out, money_field
+from recharge.serializers.fields import (
+    JSONObjectField,
+    choice_field,
+    choice_out,
+    money_field,
+    money_number_field,
+)
 
 EDITABLE_STATUSES = [CatalogStatus.ACTIVE, CatalogStatus.INACTIVE]
 
@@ -30,7 +36,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     plan_id = serializers.IntegerField(source="pk", read_only=True)
     group_id = serializers.IntegerField(read_only=True, allow_null=True)
-    price = money_field(read_only=True)
+    price = money_number_field(read_only=True)
     criteria = JSONObjectField(read_only=True)
     status = choice_out(CatalogStatus.choices)
 
@@ -72,7 +78,7 @@ class PlanWriteSerializer(serializers.Serializer):
 class PlanPublicSerializer(serializers.ModelSerializer):
     plan_id = serializers.IntegerField(source="pk", read_only=True)
     group_id = serializers.IntegerField(read_only=True, allow_null=True)
-    price = money_field(read_only=True)
+    price = money_number_field(read_only=True)
 
     class Meta:
         model = Plan
@@ -91,7 +97,7 @@ class PlanPublicSerializer(serializers.ModelSerializer):
 
 class PlanBriefSerializer(serializers.ModelSerializer):
     plan_id = serializers.IntegerField(source="pk", read_only=True)
-    price = money_field(read_only=True)
+    price = money_number_field(read_only=True)
     status = choice_out(CatalogStatus.choices)
 
     class Meta:
@@ -131,6 +137,20 @@ class OfferCriteriaSerializer(serializers.Serializer):
     max_redemptions_total = serializers.IntegerField(min_value=1, required=False, allow_null=True)
     valid_from = serializers.DateTimeField(required=False, allow_null=True)
     valid_to = serializers.DateTimeField(required=False, allow_null=True)
+
+    def to_internal_value(self, data):
+        # A misspelt rule ("max_discont") would otherwise be dropped and the offer
+        # saved without it: more generous than its author meant.
+        if isinstance(data, dict):
+            unknown = sorted(str(key) for key in set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError(
+                    {
+                        key: ["Unknown criterion; see the list in the description."]
+                        for key in unknown
+                    }
+                )
+        return super().to_internal_value(data)
 
     def validate_eligible_plan_ids(self, value: list[int]) -> list[int]:
         value = sorted(set(value))

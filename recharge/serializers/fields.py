@@ -32,6 +32,15 @@ def money_field(**kwargs) -> serializers.DecimalField:
     return serializers.DecimalField(**MONEY, **kwargs)
 
 
+def money_number_field(**kwargs) -> serializers.DecimalField:
+    """Money that seed 004 shows as a JSON number (a plan's `price`).
+
+    The encoder writes the Decimal's shortest float form, which for up to 15
+    significant digits (MONEY allows 14) is the decimal itself: 699.5, never 699.4999.
+    """
+    return serializers.DecimalField(**MONEY, coerce_to_string=False, **kwargs)
+
+
 @extend_schema_field(OpenApiTypes.OBJECT)
 class JSONObjectField(serializers.JSONField):
     def to_internal_value(self, data):

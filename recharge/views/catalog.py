@@ -7,6 +7,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.openapi import MessageSerializer, error_responses
+from config.pagination import BareListPagination
 from config.permissions import ModelPermissions
 from recharge import selectors
 from recharge.filters import OfferFilter, OfferTypeFilter, PlanFilter, PlanGroupFilter
@@ -27,6 +28,8 @@ class AdminViewSet(viewsets.GenericViewSet):
 
     permission_classes = [ModelPermissions]
     filter_backends = FILTERS
+    # Seed 004 shows these lists as bare arrays; skip and limit page them.
+    pagination_class = BareListPagination
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
 
@@ -142,6 +145,7 @@ class PlanViewSet(AdminViewSet):
 @extend_schema(tags=["plans"])
 class PublicPlanListView(PublicAccess, ListAPIView):
     serializer_class = s.PlanPublicSerializer
+    pagination_class = BareListPagination
     filter_backends = FILTERS
     filterset_class = PlanFilter
     search_fields = ["plan_name", "description"]
@@ -281,6 +285,7 @@ class OfferViewSet(AdminViewSet):
 @extend_schema(tags=["offers"])
 class PublicOfferListView(PublicAccess, ListAPIView):
     serializer_class = s.OfferPublicSerializer
+    pagination_class = BareListPagination
     filter_backends = FILTERS
     filterset_class = OfferFilter
     search_fields = ["offer_name", "description"]

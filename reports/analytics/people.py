@@ -92,7 +92,7 @@ def backups(window: Window) -> dict:
         **counts_by("status", BackupStatus.values),
     )
     by_status = pick(totals, "status", BackupStatus.values)
-    finished = by_status["completed"] + by_status["failed"]
+    finished = by_status[BackupStatus.COMPLETED] + by_status["failed"]
     return {
         "window": window.as_dict(),
         "by_status": by_status,
@@ -100,7 +100,7 @@ def backups(window: Window) -> dict:
         "in_window": totals["in_window"],
         "completed_size_bytes": totals["completed_size_bytes"] or 0,
         "last_completed_at": totals["last_completed_at"],
-        "success_rate": round(by_status["completed"] / finished, 4) if finished else 0.0,
+        "success_rate": round(by_status[BackupStatus.COMPLETED] / finished, 4) if finished else 0.0,
         "series": daily(
             Backup.objects.all(),
             "created_at",

@@ -1,3 +1,3 @@
 """Every report, declared once. Importing this package registers them all."""
 
-from reports.definitions import people, recharge, system  # noqa: F401
+from reports.definitions import isp, people, recharge, system  # noqa: F401

@@ -131,6 +131,8 @@ register(
             "role_name": "role__name",
             "role_level": "role__role_level",
             "permission": "permission__codename",
+            # Every other report orders by created_at; a seed 004 client sends it here too.
+            "created_at": "role__created_at",
         },
         default_order="role_name",
         date_field=None,

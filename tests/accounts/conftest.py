@@ -24,7 +24,7 @@ def sign_in(api_client):
     """Sign in with a password; returns the token reply."""
 
     def _sign_in(
-        identifier: str, password: str = DEFAULT_PASSWORD, field: str = "login_id", **extra
+        identifier: str, password: str = DEFAULT_PASSWORD, field: str = "username", **extra
     ):
         response = api_client.post(
             "/api/v1/auth/login", {field: identifier, "password": password, **extra}

@@ -48,7 +48,7 @@ def test_the_unblock_action_lifts_the_block_and_audits_it(admin_site, api_client
     lifted, kept = block("203.0.113.9"), block("203.0.113.10")
     refused = api_client.post(
         "/api/v1/auth/login",
-        {"login_id": "member09", "password": DEFAULT_PASSWORD},
+        {"username": "member09", "password": DEFAULT_PASSWORD},
         REMOTE_ADDR="203.0.113.9",
     )
     assert refused.status_code == 403
@@ -67,7 +67,7 @@ def test_the_unblock_action_lifts_the_block_and_audits_it(admin_site, api_client
     assert event.after["ip"] == "203.0.113.9"
     signed_in = api_client.post(
         "/api/v1/auth/login",
-        {"login_id": "member09", "password": DEFAULT_PASSWORD},
+        {"username": "member09", "password": DEFAULT_PASSWORD},
         REMOTE_ADDR="203.0.113.9",
     )
     assert signed_in.status_code == 200

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def attempt(client, password, ip="198.51.100.1", login_id="member01"):
     return client.post(
-        "/api/v1/auth/login", {"login_id": login_id, "password": password}, REMOTE_ADDR=ip
+        "/api/v1/auth/login", {"username": login_id, "password": password}, REMOTE_ADDR=ip
     )
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def challenge(api_client, two_factor_member, inbox):
     """A sign-in challenge of a two-factor account, and its code."""
     response = api_client.post(
-        "/api/v1/auth/login", {"login_id": "secure01", "password": DEFAULT_PASSWORD}
+        "/api/v1/auth/login", {"username": "secure01", "password": DEFAULT_PASSWORD}
     )
     request_id = response.json()["request_id"]
     return request_id, inbox.code_for("+919812345678")
@@ -102,10 +102,10 @@ def test_a_code_is_bound_to_its_person(api_client, two_factor_member, inbox, mon
     monkeypatch.setattr("accounts.services.otp._new_code", lambda: next(codes))
     UserFactory(username="other", mobile="+919800000001", two_factor_enabled=True)
     mine = api_client.post(
-        "/api/v1/auth/login", {"login_id": "secure01", "password": DEFAULT_PASSWORD}
+        "/api/v1/auth/login", {"username": "secure01", "password": DEFAULT_PASSWORD}
     )
     theirs = api_client.post(
-        "/api/v1/auth/login", {"login_id": "other", "password": DEFAULT_PASSWORD}
+        "/api/v1/auth/login", {"username": "other", "password": DEFAULT_PASSWORD}
     )
     my_code = inbox.code_for("+919812345678")
     assert my_code == "111111" and inbox.code_for("+919800000001") == "222222"
@@ -166,7 +166,7 @@ def test_a_resent_code_replaces_the_old_one(api_client, two_factor_member, inbox
     codes = iter(["123456", "654321"])
     monkeypatch.setattr("accounts.services.otp._new_code", lambda: next(codes))
     request_id = api_client.post(
-        "/api/v1/auth/login", {"login_id": "secure01", "password": DEFAULT_PASSWORD}
+        "/api/v1/auth/login", {"username": "secure01", "password": DEFAULT_PASSWORD}
     ).json()["request_id"]
     OtpChallenge.objects.filter(pk=request_id).update(
         last_sent_at=timezone.now() - timedelta(seconds=31)

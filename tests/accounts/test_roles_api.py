@@ -33,6 +33,7 @@ def _assign(client, user, role, **extra):
 
 def test_create_role_with_permissions_and_audit(admin_client, role_admin):
     view_user, change_user = perms("accounts.view_user", "accounts.change_user")
+    Role.objects.filter(name="billing_manager").delete()  # the installed one: the seed's body
     response = admin_client.post(
         ROLES,
         {
@@ -47,7 +48,7 @@ def test_create_role_with_permissions_and_audit(admin_client, role_admin):
     )
 
     assert response.status_code == 201, response.content
-    body = response.json()
+    body = response.json()["data"]
     role = Role.objects.get(name="billing_manager")
     assert body["id"] == role.pk
     assert (body["role_level"], body["max_assignments"], body["active_assignments"]) == (3, 10, 0)
@@ -64,6 +65,7 @@ def test_create_role_with_permissions_and_audit(admin_client, role_admin):
 
 
 def test_list_filters_search_and_ordering(admin_client):
+    Role.objects.filter(assignments__isnull=True).delete()  # the seeds' roles of a fresh install
     make_role("billing_manager", level=3)
     make_role("field_agent", level=5)
     retired = make_role("retired_role", level=3)
@@ -73,13 +75,13 @@ def test_list_filters_search_and_ordering(admin_client):
     def names(query: str) -> list[str]:
         response = admin_client.get(ROLES + query)
         assert response.status_code == 200, response.content
-        return [row["name"] for row in response.json()["results"]]
+        return [row["name"] for row in response.json()["data"]["results"]]
 
     assert names("?is_active=false") == ["retired_role"]
     assert names("?role_level=3&ordering=name") == ["billing_manager", "retired_role"]
     assert names("?search=field") == ["field_agent"]
     assert names("?role_level_max=5&ordering=-role_level,name")[:1] == ["field_agent"]
-    page = admin_client.get(ROLES + "?page_size=1").json()
+    page = admin_client.get(ROLES + "?page_size=1").json()["data"]
     assert page["count"] == 4 and len(page["results"]) == 1 and page["next"]
 
 
@@ -87,7 +89,7 @@ def test_get_and_patch_role(admin_client):
     role = make_role("support", level=2, permissions=("accounts.view_user",))
     (change_user,) = perms("accounts.change_user")
 
-    assert admin_client.get(f"{ROLES}{role.pk}/").json()["name"] == "support"
+    assert admin_client.get(f"{ROLES}{role.pk}/").json()["data"]["name"] == "support"
     response = admin_client.patch(
         f"{ROLES}{role.pk}", {"display_name": "Support Desk", "permission_ids": [change_user.pk]}
     )
@@ -152,7 +154,7 @@ def test_creating_a_role_above_ones_level_is_refused(admin_client):
 def test_invalid_level_is_a_400(admin_client):
     response = admin_client.post(ROLES, {"name": "x", "display_name": "X", "role_level": 101})
     assert response.status_code == 400
-    assert "role_level" in response.json()["errors"]
+    assert "role_level" in response.json()["error"]
 
 
 def test_delete_role(admin_client, person, role_admin):
@@ -162,11 +164,11 @@ def test_delete_role(admin_client, person, role_admin):
     historic = make_role("historic")
     UserRole.objects.create(user=person, role=historic, revoked_at=timezone.now())
 
-    assert admin_client.delete(f"{ROLES}{unused.pk}/").status_code == 204
+    assert admin_client.delete(f"{ROLES}{unused.pk}/").status_code == 200
     assert not Role.objects.filter(pk=unused.pk).exists()
     assert admin_client.delete(f"{ROLES}{held.pk}/").status_code == 409
     assert Role.objects.get(pk=held.pk).is_active
-    assert admin_client.delete(f"{ROLES}{historic.pk}").status_code == 204
+    assert admin_client.delete(f"{ROLES}{historic.pk}").status_code == 200
     assert Role.objects.get(pk=historic.pk).is_active is False
     assert AuditEvent.objects.filter(action="accounts.role_deleted").count() == 1
     assert AuditEvent.objects.filter(action="accounts.role_deactivated").count() == 1
@@ -177,22 +179,27 @@ def test_assign_then_revoke_keeps_history(admin_client, person, role_admin):
 
     response = _assign(admin_client, person, role, reason="Promotion")
     assert response.status_code == 201, response.content
-    assert response.json()["assigned_by_id"] == role_admin.pk
-    assert response.json()["is_active"] is True
+    assert response.json()["data"]["assigned_by_id"] == role_admin.pk
+    assert response.json()["data"]["is_active"] is True
     assert fresh(person).has_perm("accounts.view_user")
     assert AuditEvent.objects.get(action="accounts.role_assigned").target_id == str(person.pk)
 
     response = _assign(admin_client, person, role, action="revoke", reason="Left the team")
     assert response.status_code == 200, response.content
-    assert response.json()["revoked_at"] and response.json()["revoke_reason"] == "Left the team"
+    assert (
+        response.json()["data"]["revoked_at"]
+        and response.json()["data"]["revoke_reason"] == "Left the team"
+    )
     assert not fresh(person).has_perm("accounts.view_user")
     assert _assign(admin_client, person, role).status_code == 201
 
-    rows = admin_client.get(f"{USER_ROLES}?user={person.pk}").json()["results"]
+    rows = admin_client.get(f"{USER_ROLES}?user={person.pk}").json()["data"]["results"]
     assert [r["is_active"] for r in rows] == [True, False]
-    history = admin_client.get(f"{USER_ROLES}?user={person.pk}&active=false").json()["results"]
+    history = admin_client.get(f"{USER_ROLES}?user={person.pk}&active=false").json()["data"][
+        "results"
+    ]
     assert [(r["role_name"], r["revoke_reason"]) for r in history] == [("viewer", "Left the team")]
-    assert admin_client.get(f"{USER_ROLES}?role={role.pk}&active=true").json()["count"] == 1
+    assert admin_client.get(f"{USER_ROLES}?role={role.pk}&active=true").json()["data"]["count"] == 1
 
 
 def test_revoking_a_role_not_held_is_a_conflict(admin_client, person):
@@ -212,7 +219,7 @@ def test_assignment_expiry_stops_granting_at_once(admin_client, person):
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert not fresh(person).has_perm("accounts.view_user")
-    rows = admin_client.get(f"{USER_ROLES}?user={person.pk}&active=false").json()["results"]
+    rows = admin_client.get(f"{USER_ROLES}?user={person.pk}&active=false").json()["data"]["results"]
     assert [r["role_name"] for r in rows] == ["temporary"]
     # The lapsed assignment is closed, so the role can be granted again.
     assert _assign(admin_client, person, role).status_code == 201
@@ -224,7 +231,7 @@ def test_expiry_in_the_past_is_a_400(admin_client, person):
     past = (timezone.now() - timedelta(hours=1)).isoformat()
     response = _assign(admin_client, person, role, expires_at=past)
     assert response.status_code == 400
-    assert "expires_at" in response.json()["errors"]
+    assert "expires_at" in response.json()["error"]
 
 
 def test_level_refusal(api_client, person):
@@ -278,7 +285,7 @@ def test_bulk_assign_is_all_or_nothing(admin_client):
 
     response = admin_client.post(BULK, {"user_ids": ids[:2], "role_id": role.pk})
     assert response.status_code == 200, response.content
-    body = response.json()
+    body = response.json()["data"]
     assert (body["action"], body["count"]) == ("assign", 2)
     assert {a["user_id"] for a in body["assignments"]} == set(ids[:2])
 
@@ -294,7 +301,7 @@ def test_bulk_assign_with_unknown_user_is_a_400(admin_client, person):
     role = make_role("agent", level=5)
     response = admin_client.post(BULK, {"user_ids": [person.pk, 987654], "role_id": role.pk})
     assert response.status_code == 400
-    assert "user_ids" in response.json()["errors"]
+    assert "user_ids" in response.json()["error"]
     assert not UserRole.objects.filter(role=role).exists()
 
 
@@ -304,4 +311,4 @@ def test_roles_through_a_real_bearer_token(api_client, role_admin, password_sign
 
     response = api_client.get(ROLES)
     assert response.status_code == 200
-    assert [r["name"] for r in response.json()["results"]] == ["access_admin"]
+    assert "access_admin" in [r["name"] for r in response.json()["data"]["results"]]

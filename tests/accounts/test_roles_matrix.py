@@ -33,10 +33,10 @@ def _codenames(role: Role) -> set[str]:
 
 
 def test_permissions_all_lists_every_resource_with_its_four_flags(admin_client):
-    response = admin_client.get(ALL + "?page_size=100")
+    response = admin_client.get(ALL + "?limit=100")
 
     assert response.status_code == 200, response.content
-    entries = {e["permission_id"]: e for e in response.json()["results"]}
+    entries = {e["permission_id"]: e for e in response.json()}
     assert entries[_resource(User)] == {
         "permission_id": _resource(User),
         "resource": "Users",
@@ -97,7 +97,7 @@ def test_the_same_role_in_both_shapes(admin_client):
         level=5,
         permissions=("accounts.view_user", "accounts.change_user", "accounts.assign_role"),
     )
-    seed003 = admin_client.get(f"/api/v1/roles/{role.pk}/").json()
+    seed003 = admin_client.get(f"/api/v1/roles/{role.pk}/").json()["data"]
     seed004 = admin_client.get(f"{MATRIX}{role.pk}").json()
 
     assert seed003["display_name"] == seed004["role_name"] == "Team Lead"
@@ -118,7 +118,7 @@ def test_the_same_role_in_both_shapes(admin_client):
         }
     ]
     assert seed004["other_permissions"] == ["accounts.assign_role"]
-    listed = admin_client.get(MATRIX + "?search=team").json()["results"]
+    listed = admin_client.get(MATRIX + "?search=team").json()
     assert [r["role_id"] for r in listed] == [role.pk]
 
 

@@ -47,6 +47,8 @@ def make_role(
     can_assign: bool = False,
     max_assignments: int | None = None,
 ) -> Role:
+    # A role of that name the install created is replaced, so the test sets its terms.
+    Role.objects.filter(name=name).delete()
     role = Role.objects.create(
         name=name,
         display_name=name.replace("_", " ").title(),

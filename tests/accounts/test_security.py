@@ -16,7 +16,7 @@ STUFFER = "203.0.113.66"
 
 def login(client, login_id, password="wrong-password-1", ip="198.51.100.1", **extra):
     return client.post(
-        "/api/v1/auth/login", {"login_id": login_id, "password": password}, REMOTE_ADDR=ip, **extra
+        "/api/v1/auth/login", {"username": login_id, "password": password}, REMOTE_ADDR=ip, **extra
     )
 
 

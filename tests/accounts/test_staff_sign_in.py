@@ -18,7 +18,7 @@ BLOCKED = "203.0.113.50"
 
 
 def login(client, login_id, password=DEFAULT_PASSWORD, ip="198.51.100.1"):
-    return client.post(LOGIN, {"login_id": login_id, "password": password}, REMOTE_ADDR=ip)
+    return client.post(LOGIN, {"username": login_id, "password": password}, REMOTE_ADDR=ip)
 
 
 def verify(client, request_id, code, ip="198.51.100.1"):

@@ -160,14 +160,14 @@ def directory(ops, support_role):
 
 def admin_ids(response) -> set[int]:
     assert response.status_code == 200, response.content
-    return {row["admin_id"] for row in response.json()["results"]}
+    return {row["admin_id"] for row in response.json()}
 
 
 def test_list_admins(api_client, root, directory):
     response = api_client.get("/api/v1/admin/")
     expected = {root.pk, *(u.pk for u in directory.values())}
     assert admin_ids(response) == expected
-    row = next(r for r in response.json()["results"] if r["admin_id"] == directory["anna"].pk)
+    row = next(r for r in response.json() if r["admin_id"] == directory["anna"].pk)
     assert set(row) == ADMIN_FIELDS and row["phone_number"] == "9999999999"
 
 
@@ -191,9 +191,10 @@ def test_list_admins_skip_limit_sort(api_client, root, directory):
     response = api_client.get(
         "/api/v1/admin/", {"sort_by": "email", "sort_order": "asc", "skip": 0, "limit": 2}
     )
-    emails = [r["email"] for r in response.json()["results"]]
+    emails = [r["email"] for r in response.json()]
     assert emails == ["anna@example.com", "lapsed@example.com"]
-    assert response.json()["count"] == 4
+    rest = api_client.get("/api/v1/admin/", {"sort_by": "email", "skip": 2, "limit": 2}).json()
+    assert len(rest) == 2 and not set(emails) & {r["email"] for r in rest}
 
 
 def test_list_admins_costs_a_fixed_number_of_queries(
@@ -209,13 +210,13 @@ def test_list_admins_costs_a_fixed_number_of_queries(
         api_client.force_authenticate(fresh(viewer))
         with CaptureQueriesContext(connection) as ctx:
             response = api_client.get("/api/v1/admin/", {"limit": limit})
-        assert len(response.json()["results"]) == limit
+        assert len(response.json()) == limit
         return len(ctx.captured_queries)
 
     assert count(2) == count(25)
     api_client.force_authenticate(fresh(viewer))
     with django_assert_max_num_queries(8):
-        api_client.get("/api/v1/admin/", {"page_size": 31})
+        api_client.get("/api/v1/admin/", {"limit": 31})
 
 
 # --- POST /admin/ -----------------------------------------------------------------------------

@@ -188,11 +188,11 @@ def test_create_dumps_the_database_and_records_the_file(api_client, settings):
     listed = api_client.get(f"{BASE}/")
     assert listed.status_code == 403  # listing needs its own permission
     api_client.force_authenticate(superuser())
-    body = api_client.get(f"{BASE}/").json()["results"][0]
+    body = api_client.get(f"{BASE}/").json()[0]
     backup = Backup.objects.get(pk=backup_id)
     path = Path(backup.file_path)
     assert backup.status == BackupStatus.COMPLETED, backup.error
-    assert body["backup_id"] == backup_id and body["backup_status"] == "completed"
+    assert body["backup_id"] == backup_id and body["backup_status"] == "success"
     assert body["snapshot_name"] == backup.name and body["storage_url"] == str(path)
     assert body["backup_data"] == "daily_snapshot" and body["description"] == "Nightly backup"
     assert path.parent == settings.BACKUP_DIR
@@ -270,23 +270,26 @@ def test_the_password_goes_by_environment_never_on_the_command_line(monkeypatch,
 
 @on_postgresql
 @pytest.mark.django_db
-def test_list_is_paginated_newest_first_in_fixed_queries(api_client, django_assert_max_num_queries):
+def test_list_is_a_bare_array_paged_newest_first_in_fixed_queries(
+    api_client, django_assert_max_num_queries
+):
     for _ in range(7):
         completed_backup()
     api_client.force_authenticate(staff_with("view_backup"))
 
     with django_assert_max_num_queries(6):
-        response = api_client.get(f"{BASE}/", {"page_size": 5})
+        response = api_client.get(f"{BASE}/", {"skip": 1, "limit": 5})
 
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 7 and len(body["results"]) == 5 and body["next"]
-    ids = [row["backup_id"] for row in body["results"]]
+    every = api_client.get(f"{BASE}/").json()
+    assert len(every) == 7 and body == every[1:6]
+    ids = [int(row["backup_id"]) for row in every]
     assert ids == sorted(ids, reverse=True)
-    first = body["results"][0]
-    assert first["backup_status"] == "completed" and first["size_mb"] == "0.00"
-    failed = api_client.get(BASE, {"status": "failed"}).json()
-    assert failed["count"] == 0
+    first = body[0]
+    assert first["backup_status"] == "success" and first["size_mb"] == "0.00"
+    assert api_client.get(BASE, {"status": "failed"}).json() == []
+    assert api_client.get(BASE, {"limit": 101}).status_code == 400
 
 
 @on_postgresql
@@ -300,7 +303,7 @@ def test_delete_removes_the_row_and_the_file_and_is_audited(api_client, tmp_path
 
     response = api_client.delete(f"{BASE}/{backup.pk}")
 
-    assert response.status_code == 204
+    assert response.status_code == 200 and response.json() == {}
     assert not Backup.objects.filter(pk=backup.pk).exists()
     assert not file.exists()
     event = AuditEvent.objects.get(action="audit.backup_deleted")
@@ -340,7 +343,7 @@ def test_backup_then_restore_brings_back_the_original_rows(api_client):
     created = api_client.post(f"{BASE}/create", {"backup_data": "before_changes"})
     assert created.status_code == 201, created.content
     backup_id = created.json()["backup_id"]
-    assert created.json()["backup_status"] == "completed"
+    assert created.json()["backup_status"] == "success"
 
     # Change, delete and add data after the backup.
     User.objects.filter(pk=kept.pk).update(first_name="Changed")

@@ -55,7 +55,7 @@ def test_a_committed_request_seals_its_events(api_client):
     from tests.factories import DEFAULT_PASSWORD
 
     UserFactory(username="sealme")
-    api_client.post("/api/v1/auth/login", {"login_id": "sealme", "password": DEFAULT_PASSWORD})
+    api_client.post("/api/v1/auth/login", {"username": "sealme", "password": DEFAULT_PASSWORD})
     assert AuditEvent.objects.exists()
     assert not AuditEvent.objects.filter(hash__isnull=True).exists()
     assert verify_chain().ok

@@ -351,6 +351,6 @@ def test_the_application_itself_runs_as_the_app_role(roles, tmp_path):
         "sealed": 1,
         "unsealed": 0,
         "chain_ok": True,
-        "backup": "completed",
+        "backup": "success",
         "groups": 0,
     }

@@ -27,7 +27,7 @@ def client(api_client):
 def test_summary_counts_every_division_district_and_upazila(client):
     response = client.get("/api/v1/locations/summary/")
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["data"]
     assert (body["total_divisions"], body["total_districts"], body["total_thanas"]) == (8, 64, 495)
     dhaka = next(d for d in body["divisions"] if d["name"] == "Dhaka")
     assert dhaka["name_bn"] == "ঢাকা"
@@ -61,7 +61,7 @@ def test_the_location_migration_is_reversible():
 def test_districts_list_is_paginated_and_counts_64(client):
     response = client.get("/api/v1/locations/districts/", {"page_size": 100})
     assert response.status_code == 200
-    body = response.json()
+    body = response.json()["data"]
     assert body["count"] == 64
     assert len(body["results"]) == 64
     names = [d["name"] for d in body["results"]]
@@ -72,27 +72,27 @@ def test_districts_list_is_paginated_and_counts_64(client):
 
 
 def test_districts_search_in_english_and_bangla_and_ordering(client):
-    english = client.get("/api/v1/locations/districts", {"search": "comil"}).json()
+    english = client.get("/api/v1/locations/districts", {"search": "comil"}).json()["data"]
     assert [d["name"] for d in english["results"]] == ["Comilla"]
-    bangla = client.get("/api/v1/locations/districts/", {"search": "কুমিল্লা"}).json()
+    bangla = client.get("/api/v1/locations/districts/", {"search": "কুমিল্লা"}).json()["data"]
     assert [d["name"] for d in bangla["results"]] == ["Comilla"]
-    by_id = client.get("/api/v1/locations/districts/", {"ordering": "-id"}).json()
+    by_id = client.get("/api/v1/locations/districts/", {"ordering": "-id"}).json()["data"]
     assert by_id["results"][0]["id"] == 64
 
 
 def test_thanas_filter_by_district_and_search(client):
     comilla = District.objects.get(name="Comilla")
     response = client.get("/api/v1/locations/thanas/", {"district": comilla.pk, "page_size": 100})
-    body = response.json()
+    body = response.json()["data"]
     expected = Thana.objects.filter(district=comilla).count()
     assert body["count"] == expected > 10
     assert {t["district"] for t in body["results"]} == {comilla.pk}
     assert {t["district_name"] for t in body["results"]} == {"Comilla"}
 
-    found = client.get("/api/v1/locations/thanas", {"search": "Debidwar"}).json()
+    found = client.get("/api/v1/locations/thanas", {"search": "Debidwar"}).json()["data"]
     assert [(t["name"], t["name_bn"]) for t in found["results"]] == [("Debidwar", "দেবিদ্বার")]
 
-    all_thanas = client.get("/api/v1/locations/thanas/").json()
+    all_thanas = client.get("/api/v1/locations/thanas/").json()["data"]
     assert all_thanas["count"] == 495
 
 
@@ -100,7 +100,7 @@ def test_thanas_of_one_district(client):
     habiganj = District.objects.get(name="Habiganj")
     response = client.get(f"/api/v1/locations/districts/{habiganj.pk}/thanas", {"page_size": 100})
     assert response.status_code == 200
-    names = [t["name"] for t in response.json()["results"]]
+    names = [t["name"] for t in response.json()["data"]["results"]]
     assert "Shayestaganj" in names
     assert len(names) == Thana.objects.filter(district=habiganj).count()
     assert client.get(f"/api/v1/locations/districts/{habiganj.pk}/thanas/").status_code == 200
@@ -139,5 +139,5 @@ def test_location_lists_use_a_fixed_number_of_queries(client, path, django_asser
         small = client.get(path, {"page_size": 5})
     with django_assert_max_num_queries(4):
         large = client.get(path, {"page_size": 100})
-    assert len(small.json()["results"]) == 5
-    assert len(large.json()["results"]) > 5
+    assert len(small.json()["data"]["results"]) == 5
+    assert len(large.json()["data"]["results"]) > 5

@@ -76,14 +76,29 @@ def test_every_operation_documents_the_errors_of_the_shared_layers(served_schema
 
 def test_error_replies_use_the_one_error_shape(served_schema):
     error = "#/components/schemas/Error"
+    # Seed 002's error is the same body with its `error` message beside; seed 003's
+    # clients get theirs inside the envelope that document wraps every reply in.
+    seed_errors = ("#/components/schemas/RepaysyncError", "#/components/schemas/KtlError")
+
+    def one_shape(schema: dict) -> bool:
+        if schema == {"$ref": error} or schema in ({"$ref": ref} for ref in seed_errors):
+            return True
+        # A shared route answers each client in its shape; a seed route's 404 may also
+        # come from the URL resolver, in the design shape.
+        return any(schema == {"anyOf": [{"$ref": error}, {"$ref": ref}]} for ref in seed_errors)
+
     wrong = [
         (method, path, code)
         for path, method, operation in operations(served_schema)
         for code, response in operation["responses"].items()
         if code in ("401", "404", "413", "415")
-        and response["content"]["application/json"]["schema"] != {"$ref": error}
+        and not one_shape(response["content"]["application/json"]["schema"])
     ]
     assert not wrong
+    design = served_schema["components"]["schemas"]["Error"]["properties"]
+    assert set(design) <= set(
+        served_schema["components"]["schemas"]["RepaysyncError"]["properties"]
+    )
     # A list field's errors are keyed by item ({"items": {"0": [...]}}): objects are allowed.
     per_field = served_schema["components"]["schemas"]["Error"]["properties"]["errors"]
     kinds = per_field["additionalProperties"]["oneOf"]

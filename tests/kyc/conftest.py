@@ -2,6 +2,16 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from tests.factories import UserFactory
+from tests.kyc.support import load_ifsc_directory
+
+
+@pytest.fixture(autouse=True)
+def ifsc_directory(request):
+    """Every database test of KYC runs with the sample bank directory loaded."""
+    if request.node.get_closest_marker("django_db") is None:
+        return None
+    request.getfixturevalue("db")
+    return load_ifsc_directory()
 
 
 @pytest.fixture

@@ -1,8 +1,22 @@
 """Valid and invalid identity numbers, and the steps of a KYC flow over HTTP."""
 
+from pathlib import Path
+
 from stdnum import luhn, verhoeff
 
+from kyc import ifsc_source
 from kyc.services import kyc_process_submissions
+from kyc.services.directory import ifsc_directory_refresh
+
+# A few real branches in Razorpay's published IFSC.csv format (IFSC codes are public).
+IFSC_SAMPLE = Path(__file__).parent / "data" / "ifsc_sample.csv"
+
+
+def load_ifsc_directory(path: Path = IFSC_SAMPLE):
+    with ifsc_source.open_file(path) as stream:
+        rows = list(ifsc_source.read_rows(stream))
+    return ifsc_directory_refresh(rows=rows, source=path.name, allow_shrink=True)
+
 
 GSTIN_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -28,7 +42,7 @@ GSTIN_2 = make_gstin("29", PAN_2)
 GSTIN_BAD_CHECK = GSTIN[:-1] + ("A" if GSTIN[-1] != "A" else "B")
 ACCOUNT = "50100234567890"
 ACCOUNT_2 = "50100234567891"
-IFSC = "HDFC0001234"
+IFSC = "HDFC0001234"  # HDFC Bank, Park Street, Jaipur
 
 NAME = "Rahul Sharma"
 DOB = "1990-01-15"

@@ -76,7 +76,7 @@ def test_blocked_account_is_refused(client_for):
 
 def test_full_submission_with_a_real_bearer_token(api_client, person, inbox):
     login = api_client.post(
-        "/api/v1/auth/login", {"login_id": person.username, "password": DEFAULT_PASSWORD}
+        "/api/v1/auth/login", {"username": person.username, "password": DEFAULT_PASSWORD}
     )
     assert login.status_code == 200, login.content
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")

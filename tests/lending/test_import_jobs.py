@@ -337,8 +337,9 @@ def test_the_schema_documents_jobs_and_limits(api_client):
             "$ref": "#/components/schemas/ImportJob"
         }
         assert "Location" in responses["202"]["headers"]
+        # Seed 002's error: the design body plus `error`.
         assert responses["413"]["content"]["application/json"]["schema"] == {
-            "$ref": "#/components/schemas/Error"
+            "$ref": "#/components/schemas/RepaysyncError"
         }
     job = schema["paths"]["/api/v1/lending/imports/{id}/"]["get"]
     assert job["responses"]["200"]["content"]["application/json"]["schema"] == {

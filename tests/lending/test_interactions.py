@@ -144,18 +144,18 @@ def test_list_for_a_loan_shows_that_loan_and_type_only(
     _create(client, loan, kind="calling", disposition="called")
     _create(client, other)
     response = client.get(f"/api/v1/interactions/field/loan/{loan.pk}/")
-    assert {row["id"] for row in response.json()["results"]} == mine
-    calls = client.get(f"/api/v1/interactions/calling/loan/{loan.pk}").json()["results"]
+    assert {row["id"] for row in response.json()} == mine
+    calls = client.get(f"/api/v1/interactions/calling/loan/{loan.pk}").json()
     assert [row["disposition"] for row in calls] == ["called"]
 
 
-@pytest.mark.parametrize("page_size", [2, 30])
-def test_list_query_count(as_user, officer, loan, django_assert_max_num_queries, page_size):
+@pytest.mark.parametrize("limit", [2, 30])
+def test_list_query_count(as_user, officer, loan, django_assert_max_num_queries, limit):
     Interaction.objects.bulk_create(
         Interaction(loan=loan, interaction_type="field", disposition="visited", created_by=officer)
         for _ in range(30)
     )
     client = as_user(officer)
     with django_assert_max_num_queries(5):
-        response = client.get(f"/api/v1/interactions/field/loan/{loan.pk}/?page_size={page_size}")
-    assert len(response.json()["results"]) == page_size
+        response = client.get(f"/api/v1/interactions/field/loan/{loan.pk}/?limit={limit}")
+    assert len(response.json()) == limit

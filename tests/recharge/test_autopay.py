@@ -266,9 +266,10 @@ def test_a_crash_between_claiming_and_committing_leaves_no_charge(subscriber, pl
 def test_command_and_task_do_the_same_work(subscriber, other_subscriber, cheap_plan, capsys):
     fund(subscriber, "500.00")
     make_autopay(subscriber, cheap_plan)
-    call_command("autopay_process_due")
-    out = capsys.readouterr().out
-    assert "1/1" in out and "processed 1" in out
+    call_command("autopay_process_due", "--progress")
+    captured = capsys.readouterr()
+    assert "processed 1" in captured.out
+    assert "1/1" in captured.err  # the progress bar goes to standard error
     fund(other_subscriber, "500.00")
     make_autopay(other_subscriber, cheap_plan)
     assert autopay_process_due_task.delay().get() == {"processed": 1}

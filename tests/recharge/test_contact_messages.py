@@ -111,10 +111,10 @@ def test_staff_list_with_filters(api_client, staff, messages, django_assert_max_
     with django_assert_max_num_queries(4):
         response = api_client.get(URL)
     assert response.status_code == 200
-    assert response.json()["count"] == 3
+    assert len(response.json()) == 3
 
     def ids(params) -> set[int]:
-        return {item["_id"] for item in api_client.get(URL, params).json()["results"]}
+        return {int(item["_id"]) for item in api_client.get(URL, params).json()}
 
     assert ids({"resolved": "false"}) == {messages["old"].pk, messages["new"].pk}
     assert ids({"resolved": "true"}) == {messages["done"].pk}

@@ -287,3 +287,12 @@ def test_model_permissions_open_exactly_their_method(api_client):
     author = grant(UserFactory(is_staff=True), "add_content")
     api_client.force_authenticate(author)
     assert create(api_client).status_code == 201
+
+
+def test_an_edit_with_nothing_in_it_is_refused(api_client, staff):
+    api_client.force_authenticate(staff)
+    content = create(api_client).json()
+    response = api_client.put(f"{ADMIN}/{content['_id']}", format="multipart")
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()["errors"]
+    assert not AuditEvent.objects.filter(action="recharge.content_updated").exists()

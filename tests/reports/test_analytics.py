@@ -248,7 +248,7 @@ def test_admin_figures(api_client, analyst):
 
 
 def _backup(name: str, status: str, size: int | None = None) -> Backup:
-    done = status == "completed"
+    done = status == "success"
     return Backup.objects.create(
         name=name,
         database="platform",
@@ -261,12 +261,12 @@ def _backup(name: str, status: str, size: int | None = None) -> Backup:
 
 
 def test_backup_figures(api_client, analyst):
-    _backup("a.dump", "completed", 1000)
-    _backup("b.dump", "completed", 500)
+    _backup("a.dump", "success", 1000)
+    _backup("b.dump", "success", 500)
     _backup("c.dump", "failed")
     _backup("d.dump", "running")
     body = get(api_client, "backup")
-    assert body["by_status"] == {"pending": 0, "running": 1, "completed": 2, "failed": 1}
+    assert body["by_status"] == {"pending": 0, "running": 1, "success": 2, "failed": 1}
     assert (body["total"], body["in_window"], body["completed_size_bytes"]) == (4, 4, 1500)
     assert body["success_rate"] == round(2 / 3, 4) and body["last_completed_at"]
     today = body["series"][-1]
@@ -327,7 +327,7 @@ def _more(shop) -> None:
             offer=shop.o1, user=buyer, transaction=paid, discount_amount="5.00"
         )
         ReferralReward.objects.create(referrer=buyer, referred=UserFactory(), reward_amount="25.00")
-        _backup(f"more{n}.dump", "completed", 10)
+        _backup(f"more{n}.dump", "success", 10)
         gone = UserFactory(status=AccountStatus.ARCHIVED)
         User.objects.filter(pk=gone.pk).update(status_changed_at=now - timedelta(days=n))
     assert Transaction.objects.count() == 13

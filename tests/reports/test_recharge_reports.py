@@ -312,7 +312,7 @@ def test_large_my_transactions_export_downloads_for_its_owner_only(api_client, s
 
 def test_a_real_bearer_token_reaches_my_report_and_insight(api_client, shop):
     login = api_client.post(
-        "/api/v1/auth/login", {"login_id": "bob", "password": DEFAULT_PASSWORD}, format="json"
+        "/api/v1/auth/login", {"username": "bob", "password": DEFAULT_PASSWORD}, format="json"
     )
     assert login.status_code == 200, login.content
     api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['access']}")

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from rest_framework.exceptions import APIException
 
 from audit.backups import services
 from audit.models_backup import BackupStatus
+from config.progress import ProgressCommand, StepBar
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = "Back the database up with pg_dump (custom format), in this process."
 
     def add_arguments(self, parser):
@@ -22,7 +23,8 @@ class Command(BaseCommand):
             )
         except APIException as exc:
             raise CommandError(str(exc.detail)) from None
-        backup = services.backup_run(backup_id=backup.pk)
+        with StepBar(self.progress(total=2, desc="backup", unit="step")) as step:
+            backup = services.backup_run(backup_id=backup.pk, on_step=step)
         if backup.status != BackupStatus.COMPLETED:
             raise CommandError(f"Backup {backup.pk} failed: {backup.error}")
         self.stdout.write(

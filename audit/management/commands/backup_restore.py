@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from rest_framework.exceptions import APIException
 
 from audit.backups import restores
 from audit.models_backup import Backup, RestoreStatus
+from config.progress import ProgressCommand, StepBar
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Replace the database with a backup (pg_restore --clean), in this process, "
         "after taking a safety backup of its current state."
@@ -36,7 +37,8 @@ class Command(BaseCommand):
             restore = restores.restore_create(backup=backup, requested_by=None, background=False)
         except APIException as exc:
             raise CommandError(str(exc.detail)) from None
-        restore = restores.restore_run(restore_id=restore.pk)
+        with StepBar(self.progress(total=3, desc="restore", unit="step")) as step:
+            restore = restores.restore_run(restore_id=restore.pk, on_step=step)
         if restore.status != RestoreStatus.COMPLETED:
             raise CommandError(f"Restore {restore.pk} failed: {restore.error}")
         self.stdout.write(

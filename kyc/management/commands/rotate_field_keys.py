@@ -1,11 +1,12 @@
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from config.progress import ProgressCommand
 from kyc.crypto import DecryptionError, active_key_id
 from kyc.services import field_keys_pending, field_keys_rotate
 
 
-class Command(BaseCommand):
+class Command(ProgressCommand):
     help = (
         "Re-encrypt every stored identity number (the Aadhaar vault and the PAN, GSTIN and bank "
         "account numbers of KYC records) under FIELD_ENCRYPTION_ACTIVE_KEY. Runs in batches, "
@@ -31,7 +32,9 @@ class Command(BaseCommand):
                     f"{pending['records']} record numbers."
                 )
                 return
-            result = field_keys_rotate(batch_size=batch_size)
+            total = pending["vault_entries"] + pending["records"]
+            with self.progress(total=total, desc="re-encrypting", unit="value") as bar:
+                result = field_keys_rotate(batch_size=batch_size, on_progress=bar.update)
         except (DecryptionError, ImproperlyConfigured) as exc:
             # Messages of both name key ids at most, never key material or plaintext.
             raise CommandError(f"Rotation stopped: {exc}") from None

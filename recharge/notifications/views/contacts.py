@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import permission_required
 from recharge.notifications import selectors
 from recharge.notifications import serializers as s
@@ -33,6 +34,7 @@ class ContactsView(ListAPIView):
 
     queryset = ContactMessage.objects.none()  # for the schema
     serializer_class = s.ContactMessageAdminSerializer
+    pagination_class = BareListPagination
     filter_backends = FILTERS
     filterset_class = ContactFilter
     search_fields = ["name", "email", "description"]

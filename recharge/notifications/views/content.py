@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -100,6 +101,9 @@ class ContentAdminViewSet(viewsets.GenericViewSet):
     )
     def update(self, request: Request, **kwargs) -> Response:
         content = self.get_object()
+        if not request.data:
+            # Nothing to change is a client's mistake, not an edit to record.
+            raise ValidationError({"non_field_errors": ["Send at least one field to change."]})
         data, image, remove_image = _split(
             parse(s.ContentItemWriteSerializer, request, partial=True)
         )

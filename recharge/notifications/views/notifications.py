@@ -10,12 +10,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.openapi import error_responses
+from config.pagination import BareListPagination
 from config.permissions import ModelPermissions, permission_required
 from recharge.notifications import selectors
 from recharge.notifications import serializers as s
 from recharge.notifications.filters import AnnouncementFilter, NotificationFilter
 from recharge.notifications.models import Announcement, Notification
-from recharge.notifications.pagination import InboxPagination
 from recharge.notifications.services.announcements import (
     announcement_cancel,
     announcement_create,
@@ -85,7 +85,7 @@ class AnnouncementCancelView(APIView):
 class MyNotificationsView(ListAPIView):
     queryset = Notification.objects.none()  # for the schema; scoped to the caller below
     serializer_class = s.InboxNotificationSerializer
-    pagination_class = InboxPagination
+    pagination_class = BareListPagination
     filter_backends = FILTERS
     filterset_class = NotificationFilter
     ordering_fields = ["id", "created_at"]
@@ -97,7 +97,10 @@ class MyNotificationsView(ListAPIView):
     @extend_schema(
         tags=TAGS,
         summary="My notifications",
-        description="Newest first, with `unread_count` beside the page.",
+        description=(
+            "Newest first, as a bare array (seed 004); `skip` and `limit` page it. "
+            "`/notification/unread-count` says how many are unread."
+        ),
         responses={200: s.InboxNotificationSerializer(many=True), **error_responses(400, 401)},
     )
     def get(self, request: Request) -> Response:

@@ -147,6 +147,8 @@ class KycRecord(models.Model):
     registration_date = models.DateField(null=True, blank=True)
     ifsc = models.CharField("IFSC", max_length=11, blank=True)
     bank_name = models.CharField(max_length=120, blank=True)
+    # The branch the IFSC directory names for `ifsc` when the account was submitted.
+    bank_branch = models.CharField(max_length=120, blank=True)
     account_type = models.CharField(max_length=16, choices=BankAccountType.choices, blank=True)
 
     otp_challenge = models.ForeignKey(
@@ -177,6 +179,8 @@ class KycRecord(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
+    # Why the submission waits for a person, in words its owner may read.
+    review_reason = models.TextField(blank=True)
     review_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
