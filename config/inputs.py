@@ -17,6 +17,7 @@ from django.http import JsonResponse
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ValidationError
 
+from config import contracts
 from config.exceptions import PayloadTooLarge, error_body
 
 NUL = "\x00"
@@ -99,15 +100,30 @@ class MultiPartParser(parsers.MultiPartParser):
         return result
 
 
-def _nul_reply(field: str) -> JsonResponse:
-    return JsonResponse(
+def _nul_reply(field: str, contract=None) -> JsonResponse:
+    status, body = (
+        400,
         error_body(400, "validation_error", f"{field}: {NUL_MESSAGE}", {field: [NUL_MESSAGE]}),
-        status=400,
     )
+    if contract is not None:
+        status, body = contract.error(status=status, body=body, message=None)
+    return JsonResponse(body, status=status)
+
+
+def _nul_field(request) -> str | None:
+    """The query parameter or header holding a NUL, or None."""
+    for key, values in request.GET.lists():
+        if NUL in key or any(NUL in value for value in values):
+            return key.replace(NUL, "") or "query"
+    for key, value in request.META.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and NUL in value:
+            return key.removeprefix("HTTP_").replace("_", "-").title()
+    return None
 
 
 class InputGuardMiddleware:
-    """Refuses a NUL in the path, a query parameter or a header before any view sees it."""
+    """Refuses a NUL in the path, a query parameter or a header before any view runs,
+    in the reply shape of the route it was sent to."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -115,13 +131,13 @@ class InputGuardMiddleware:
     def __call__(self, request):
         if NUL in request.path_info:
             return _nul_reply("path")
-        for key, values in request.GET.lists():
-            if NUL in key or any(NUL in value for value in values):
-                return _nul_reply(key.replace(NUL, "") or "query")
-        for key, value in request.META.items():
-            if key.startswith("HTTP_") and isinstance(value, str) and NUL in value:
-                return _nul_reply(key.removeprefix("HTTP_").replace("_", "-").title())
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        field = _nul_field(request)
+        if field is None:
+            return None
+        return _nul_reply(field, contracts.for_route(request, view_func))
 
 
 class StrictBooleanField(serializers.BooleanField):

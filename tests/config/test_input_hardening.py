@@ -10,18 +10,22 @@ import json
 
 import pytest
 
+from config.inputs import NUL_MESSAGE
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 LISTS = [
-    "/api/v1/customers/",  # lending, DRF page numbers
+    "/api/v1/loans/worklist/",  # lending, DRF page numbers
+    "/api/v1/customers/",  # lending, seed 002 bare array
     "/api/v1/organizations/",  # billing
     "/api/v1/user/admin/",  # accounts, seed 004 skip/limit
     "/api/v1/plans/plan/",  # recharge
     "/api/v1/recharge/admin/transactions/",  # recharge, seed 004 envelope
     "/api/v1/admin/kyc/records/",  # kyc
 ]
+# Lists that answer bare arrays, paged with skip/limit.
+BARE_ARRAYS = {"/api/v1/user/admin/", "/api/v1/plans/plan/", "/api/v1/customers/"}
 REPORTS = [
     "/api/v1/reports/users-report/",
     "/api/v1/reports/transactions-report/",
@@ -42,6 +46,9 @@ def error_of(response, status: int) -> dict:
     assert response["Content-Type"].startswith("application/json")
     body = response.json()
     assert body["status"] == status and body["message"]
+    if body.get("success") is False:
+        # Seed 003's error body: the same messages, under `error`.
+        body = {**body, "errors": body["error"]}
     return body
 
 
@@ -100,7 +107,7 @@ def test_a_report_reads_json_only(api_client, admin, path):
 @pytest.mark.parametrize(
     "path, body, field",
     [
-        ("/api/v1/auth/login/", {"login_id": "ann\x00", "password": "x"}, "login_id"),
+        ("/api/v1/auth/login/", {"username": "ann\x00", "password": "x"}, "username"),
         ("/api/v1/customers/", {"name": "A", "meta": {"tags": ["ok", "b\x00d"]}}, "meta.tags.1"),
         ("/api/v1/organizations/", {"name\x00": "Acme"}, "name\x00"),
         ("/api/v1/contact-from/contacts/", {"name": "A", "message": "\x00"}, "message"),
@@ -121,6 +128,16 @@ def test_nul_in_a_form_body_is_refused_by_field(api_client):
 @pytest.mark.parametrize("path", LISTS)
 def test_nul_in_a_query_parameter_is_refused(api_client, admin, path):
     refused(api_client.get(path, {"search": "a\x00b"}), "search")
+
+
+@pytest.mark.parametrize("route", ["/api/v1/locations/districts/", "district thanas"])
+def test_nul_in_a_query_parameter_of_a_seed_003_route_has_its_envelope(api_client, admin, route):
+    from billing.models import District
+
+    if route == "district thanas":
+        route = f"/api/v1/locations/districts/{District.objects.first().pk}/thanas/"
+    body = refused(api_client.get(route, {"search": "a\x00b"}), "search")
+    assert body["success"] is False and body["error"] == {"search": [NUL_MESSAGE]}
 
 
 @pytest.mark.parametrize(
@@ -149,19 +166,25 @@ def test_nul_in_a_header_is_refused(api_client, admin):
     [("page", str(2**64)), ("page", "0"), ("page", "1.5"), ("page", "1_0"), ("page", "\u0661")],
 )
 def test_bad_page_numbers_are_refused_by_name(api_client, admin, path, param, value):
+    if path in BARE_ARRAYS:
+        param = "limit"  # no page numbers there; the limit takes the same checks
     refused(api_client.get(path, {param: value}), param)
 
 
 @pytest.mark.parametrize(
     "path, param, value",
     [
-        ("/api/v1/customers/", "page_size", "abc"),
-        ("/api/v1/customers/", "page_size", "101"),
-        ("/api/v1/customers/", "page_size", "0"),
+        ("/api/v1/loans/worklist/", "page_size", "abc"),
+        ("/api/v1/loans/worklist/", "page_size", "101"),
+        ("/api/v1/loans/worklist/", "page_size", "0"),
+        ("/api/v1/customers/", "limit", "101"),
+        ("/api/v1/customers/", "skip", str(2**63)),
+        ("/api/v1/customers/", "offset", "first"),
         ("/api/v1/user/admin/", "skip", str(2**63)),
         ("/api/v1/user/admin/", "limit", "-1"),
         ("/api/v1/user/admin/", "sort_order", "sideways"),
-        ("/api/v1/user/admin/?limit=5", "page", "first"),  # unused beside limit, still checked
+        ("/api/v1/user/admin/", "offset", "first"),
+        ("/api/v1/user/admin/", "limit", "101"),
         ("/api/v1/recharge/admin/transactions/", "skip", str(2**63)),
         ("/api/v1/recharge/admin/transactions/", "size", "1000"),
         ("/api/v1/recharge/admin/transactions/", "limit", "null"),
@@ -174,7 +197,8 @@ def test_bad_paging_and_sorting_values_are_refused_by_name(api_client, admin, pa
 
 def test_a_page_past_the_end_is_404_or_an_empty_envelope(api_client, admin):
     # DRF page numbers: past the end is 404, as the schema says.
-    assert error_of(api_client.get("/api/v1/customers/", {"page": "5"}), 404)["code"] == "not_found"
+    past = api_client.get("/api/v1/loans/worklist/", {"page": "5"})
+    assert error_of(past, 404)["code"] == "not_found"
     # Seed 004's envelope answers an empty page.
     envelope = api_client.get("/api/v1/recharge/admin/transactions/", {"page": "5"})
     assert envelope.status_code == 200
@@ -182,9 +206,11 @@ def test_a_page_past_the_end_is_404_or_an_empty_envelope(api_client, admin):
 
 
 def test_empty_paging_values_mean_not_given(api_client, admin):
-    response = api_client.get("/api/v1/customers/", {"page": "", "page_size": ""})
+    response = api_client.get("/api/v1/loans/worklist/", {"page": "", "page_size": ""})
     assert response.status_code == 200
     assert response.json()["count"] == 0
+    bare = api_client.get("/api/v1/customers/", {"limit": "", "skip": "", "offset": ""})
+    assert bare.status_code == 200 and bare.json() == []
 
 
 # --- Filter values ------------------------------------------------------------------
