@@ -87,9 +87,11 @@ postman/node_modules/.installed: postman/package.json postman/package-lock.json
 	npm ci --prefix postman --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# Integer bounds in the schema follow the database backend, so the schema is
+# always PostgreSQL's, whatever DATABASE_URL says; generating it connects to nothing.
 $(POSTMAN_SCHEMA): install FORCE
 	@mkdir -p $(dir $@)
-	$(BIN)/python manage.py spectacular --format openapi-json --file $@
+	DATABASE_URL=postgres://schema@127.0.0.1:9/schema $(BIN)/python manage.py spectacular --format openapi-json --file $@
 
 postman: postman/node_modules/.installed $(POSTMAN_SCHEMA)
 	node postman/generate.js $(POSTMAN_SCHEMA) postman
