@@ -46,6 +46,8 @@ module.exports = {
   endsSession: [
     ['POST', '/auth/logout/'],
     ['DELETE', '/auth/sessions/{session_id}/'],
+    // The demo admin is the first user, so {{user_id}} is the caller.
+    ['DELETE', '/admin/users/{user_id}/sessions/'],
     ['POST', '/user/profile/change_password/'],
     ['POST', '/users/change-password/'],
     ['PUT', '/user/me/switch-type/'],

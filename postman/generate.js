@@ -282,7 +282,16 @@ function shapeRequest(item, entry) {
   const { responses, definitions } = documentedReplies(op, entry.components);
   const shaped = {
     name: item.name,
-    event: [scripts.requestTest({ method, path: route, operationId: op.operationId, responses, definitions })],
+    event: [
+      scripts.requestTest({
+        method,
+        path: route,
+        operationId: op.operationId,
+        responses,
+        definitions,
+        signedIn: !(op.security || []).some((requirement) => !Object.keys(requirement).length),
+      }),
+    ],
     request,
   };
   if (item.protocolProfileBehavior) shaped.protocolProfileBehavior = item.protocolProfileBehavior;
@@ -319,6 +328,9 @@ async function main() {
 
   const byKey = new Map(ops.map((entry) => [`${entry.method} ${bare(entry.route)}`, entry]));
   const ends = config.endsSession.map(([method, route]) => `${method} ${bare(route)}`);
+  for (const key of ends) {
+    if (!byKey.has(key)) throw new Error(`config.endsSession names ${key}, which the schema does not have`);
+  }
   const folders = new Map();
   const last = [];
   for (const item of flatten(converted.item)) {

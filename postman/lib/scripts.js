@@ -217,7 +217,9 @@ pm.collectionVariables.unset('accessTokenExpiresAt');
 
 // The reply is no 5xx, its status is documented, and its body has the
 // documented content type and matches the documented JSON schema.
-function requestTest({ method, path, operationId, responses, definitions }) {
+// A request that needs a session must not be refused one: a 401 there means an
+// earlier request ended the collection's session and belongs in config.endsSession.
+function requestTest({ method, path, operationId, responses, definitions, signedIn }) {
   return event(
     'test',
     `
@@ -228,7 +230,14 @@ const code = pm.response.code;
 pm.test('not a server error', function () {
   pm.expect(code, pm.response.text().slice(0, 300)).to.be.below(500);
 });
-const reply = documented[String(code)] || documented[String(code)[0] + 'XX'] || documented.default;
+${
+  signedIn
+    ? `pm.test('the session holds', function () {
+  pm.expect(code, pm.response.text().slice(0, 300)).to.not.equal(401);
+});
+`
+    : ''
+}const reply = documented[String(code)] || documented[String(code)[0] + 'XX'] || documented.default;
 pm.test('status ' + code + ' is documented', function () {
   pm.expect(reply, 'documented: ' + Object.keys(documented).join(', ')).to.be.an('object');
 });
