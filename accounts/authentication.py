@@ -5,7 +5,8 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 
 from accounts.errors import SessionEnded
-from accounts.models import AccountStatus, AuthSession
+from accounts.models import AccountStatus
+from accounts.selectors import session_with_user
 from accounts.services.sessions import SESSION_CLAIM
 
 
@@ -21,7 +22,7 @@ class SessionJWTAuthentication(JWTAuthentication):
         sid = validated_token.get(SESSION_CLAIM)
         if not sid:
             raise InvalidToken("Token has no session.")
-        session = AuthSession.objects.select_related("user").filter(pk=sid).first()
+        session = session_with_user(session_id=sid)
         if (
             session is None
             or session.revoked_at is not None

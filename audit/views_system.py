@@ -6,7 +6,6 @@ from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from audit.backups import restores, services
@@ -18,6 +17,7 @@ from config.openapi import error_responses
 from config.pagination import BareListPagination
 from config.permissions import permission_required
 from config.routing import api_path
+from config.throttling import UserRateThrottle
 
 # --- health ----------------------------------------------------------------------------------
 

@@ -11,13 +11,13 @@ from rest_framework import serializers, viewsets
 from rest_framework.generics import ListAPIView, get_object_or_404
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from accounts.models import User
 from audit.services import audit_record
 from config.exceptions import Conflict
 from config.routing import OptionalSlashRouter, api_path
+from config.throttling import AnonRateThrottle
 
 
 class ProbeInput(serializers.Serializer):

@@ -85,7 +85,7 @@ def test_environment_switches_to_postgres_redis_and_a_broker(tmp_path):
     )
     assert values["engine"] == "django.db.backends.postgresql"
     assert values["pool"] is True
-    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["cache"] == "config.cache.RedisCache"
     assert values["eager"] is False
     assert values["sms"] == "accounts.sms.backends.filebased.SmsBackend"
 
