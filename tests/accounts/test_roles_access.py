@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import CustomPermission, PermissionCategory, UserRole
-from tests.accounts.test_roles_support import act_as, give, make_role, perms
+from tests.accounts.test_roles_support import act_as, fresh, give, make_role, perms
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,6 +99,27 @@ def test_a_role_grants_access_only_while_it_lasts(api_client):
     UserRole.objects.filter(pk=assignment.pk).update(expires_at=timezone.now())
     act_as(api_client, reader)
     assert api_client.get("/api/v1/roles/").status_code == 403
+
+
+def test_direct_group_and_role_permissions_load_in_one_query():
+    holder = UserFactory(is_staff=True)
+    direct, grouped, by_role, expired = Permission.objects.order_by("pk")[:4]
+    holder.user_permissions.add(direct)
+    group = Group.objects.create(name="readers")
+    group.permissions.add(grouped)
+    holder.groups.add(group)
+    give(holder, make_role("role_live")).role.permissions.add(by_role)
+    gone = give(holder, make_role("role_gone"))
+    gone.role.permissions.add(expired)
+    UserRole.objects.filter(pk=gone.pk).update(expires_at=timezone.now())
+
+    names = [f"{p.content_type.app_label}.{p.codename}" for p in (direct, grouped, by_role)]
+    fresh_holder = fresh(holder)
+    with CaptureQueriesContext(connection) as queries:
+        granted = fresh_holder.get_all_permissions()
+        assert all(fresh_holder.has_perm(name) for name in names)
+    assert len(queries.captured_queries) == 1
+    assert granted == set(names)
 
 
 # --- query counts ----------------------------------------------------------------------------------
