@@ -1,7 +1,6 @@
 """People: one's own profile (seeds 000, 003), staff user management (seeds 000, 002, 003),
 blocking, and login activity."""
 
-from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts import extensions
 from accounts.contracts import KTL
-from accounts.models import AccountStatus, AuthSession, LoginEvent, Role, StaffType, User
+from accounts.models import AccountStatus, AuthSession, LoginEvent, StaffType, User
 from accounts.permissions import IsActiveUser
 from accounts.selectors import (
     failed_login_attempts,
@@ -27,11 +26,10 @@ from accounts.selectors import (
 from accounts.serializers import people as s
 from accounts.serializers.auth import ChallengeReplySerializer
 from accounts.serializers.contact import ContactCodeSerializer, split_proof
-from accounts.services import registration
-from accounts.services import roles as role_services
 from accounts.services import users as user_services
 from accounts.services.contact import contact_code_send, contact_proof
 from accounts.services.passwords import password_change
+from accounts.services.staff import staff_member_create, staff_member_update
 from accounts.views.auth import _session_id
 from config import contracts
 from config.export import csv_response
@@ -574,20 +572,13 @@ class UserViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = s.StaffUserCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        roles = list(Role.objects.filter(pk__in=serializer.validated_data["roles"]).order_by("pk"))
-        if len(roles) != len(set(serializer.validated_data["roles"])):
-            raise serializers.ValidationError({"roles": ["Unknown role id."]})
-        with transaction.atomic():
-            user = user_services.user_create(
-                actor=request.user,
-                password=serializer.validated_data["password"],
-                is_staff=True,
-                **serializer.to_service_fields(),
-            )
-            for role in roles:
-                role_services.role_assign(
-                    actor=request.user, user=user, role=role, reason="created with the account"
-                )
+        user = staff_member_create(
+            actor=request.user,
+            roles=serializer.validated_data["roles"],
+            reason="created with the account",
+            password=serializer.validated_data["password"],
+            **serializer.to_service_fields(),
+        )
         return Response(s.StaffUserSerializer(users_for_staff().get(pk=user.pk)).data, status=201)
 
     def get_permissions(self):
@@ -604,17 +595,14 @@ class UserViewSet(
         own = user.pk == request.user.pk
         proof_fields = split_proof(serializer.validated_data)[1]
         changes = serializer.to_service_fields()
-        with transaction.atomic():
-            if "status" in serializer.validated_data:
-                user = registration.user_status_activate(user=user, approver=request.user)
-            if changes or not _approval_only(request):
-                user_services.user_update(
-                    actor=request.user,
-                    user=user,
-                    proof=contact_proof(user=request.user, **proof_fields) if own else None,
-                    current_session_id=_session_id(request) if own else None,
-                    **changes,
-                )
+        user = staff_member_update(
+            actor=request.user,
+            user=user,
+            approve="status" in serializer.validated_data,
+            changes=changes if changes or not _approval_only(request) else None,
+            proof=contact_proof(user=request.user, **proof_fields) if own else None,
+            current_session_id=_session_id(request) if own else None,
+        )
         return Response(s.StaffUserSerializer(users_for_staff().get(pk=user.pk)).data)
 
     def update(self, request: Request, *args, **kwargs) -> Response:

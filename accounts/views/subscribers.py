@@ -3,7 +3,6 @@ subscribers, and the admin (staff) directory addressed by phone number."""
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -29,7 +28,6 @@ from accounts.phone import normalize_mobile
 from accounts.serializers import subscribers as s
 from accounts.serializers.contact import split_proof
 from accounts.services.contact import contact_proof
-from accounts.services.roles import role_assign, role_change
 from accounts.services.self_service import (
     preference_get,
     preference_update,
@@ -38,13 +36,15 @@ from accounts.services.self_service import (
     user_reactivate,
     user_switch_type,
 )
+from accounts.services.staff import (
+    staff_member_create,
+    staff_member_update,
+    staff_profile_update,
+)
 from accounts.services.users import (
-    profile_update,
     user_archive,
     user_block,
-    user_create,
     user_unblock,
-    user_update,
 )
 from accounts.views.auth import _session_id
 from config.filters import DjangoFilterBackend
@@ -371,16 +371,13 @@ class AdminMeView(APIView):
         data = _input(s.AdminAccountSelfUpdateSerializer, request)
         # Checked before the change's transaction: a wrong code counts even when refused.
         proof = contact_proof(user=request.user, **split_proof(data)[1])
-        with transaction.atomic():
-            if "name" in data:
-                profile_update(user=request.user, **data["name"])
-            if "email" in data:
-                user_email_change(
-                    user=request.user,
-                    email=data["email"],
-                    proof=proof,
-                    current_session_id=_session_id(request),
-                )
+        staff_profile_update(
+            user=request.user,
+            name=data.get("name"),
+            email=data.get("email"),
+            proof=proof,
+            current_session_id=_session_id(request),
+        )
         return self._reply(request)
 
 
@@ -419,16 +416,15 @@ class AdminListCreateView(ListAPIView):
     )
     def post(self, request: Request) -> Response:
         data = _input(s.AdminAccountCreateSerializer, request)
-        with transaction.atomic():
-            user = user_create(
-                actor=request.user,
-                email=data["email"],
-                mobile=data["phone_number"],
-                user_type=StaffType.ADMIN,
-                is_staff=True,
-                **data["name"],
-            )
-            role_assign(actor=request.user, user=user, role=data["role_name"], reason="new admin")
+        user = staff_member_create(
+            actor=request.user,
+            roles=[data["role_name"]],
+            reason="new admin",
+            email=data["email"],
+            mobile=data["phone_number"],
+            user_type=StaffType.ADMIN,
+            **data["name"],
+        )
         reply = s.AdminAccountSerializer(_admins().get(pk=user.pk)).data
         return Response(reply, status=status.HTTP_201_CREATED)
 
@@ -473,17 +469,14 @@ class AdminDetailView(GenericAPIView):
             changes["mobile"] = data["phone_number"]
         own = admin.pk == request.user.pk
         proof = contact_proof(user=request.user, **split_proof(data)[1]) if own else None
-        with transaction.atomic():
-            if changes:
-                user_update(
-                    actor=request.user,
-                    user=admin,
-                    proof=proof,
-                    current_session_id=_session_id(request) if own else None,
-                    **changes,
-                )
-            if "role_name" in data:
-                role_change(actor=request.user, user=admin, role=data["role_name"])
+        staff_member_update(
+            actor=request.user,
+            user=admin,
+            changes=changes or None,
+            proof=proof,
+            current_session_id=_session_id(request) if own else None,
+            role=data.get("role_name"),
+        )
         return Response(s.AdminAccountSerializer(_admins().get(pk=admin.pk)).data)
 
     @extend_schema(
