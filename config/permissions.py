@@ -4,12 +4,30 @@
 groups and (through the accounts backend) active roles alike.
 """
 
-from rest_framework.permissions import DjangoModelPermissions
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
+
+
+class IsActiveUser(BasePermission):
+    """Signed in with an account in good standing.
+
+    A deactivated account (switched off by its owner) can still sign in, but
+    reaches only the views that declare `allow_deactivated`, such as the one
+    that reactivates it.
+    """
+
+    message = "This account is deactivated; reactivate it to continue."
+    code = "account_deactivated"
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.is_active:
+            return True
+        return getattr(user, "is_deactivated", False) and getattr(view, "allow_deactivated", False)
 
 
 def _signed_in_and_active(request, view) -> bool:
-    from accounts.permissions import IsActiveUser
-
     return IsActiveUser().has_permission(request, view)
 
 

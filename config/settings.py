@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
         "accounts.authentication.SessionJWTAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsActiveUser"],
+    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.IsActiveUser"],
     # JSON, in a seed's own envelope on the routes whose seed documents one.
     "DEFAULT_RENDERER_CLASSES": ["config.contracts.ContractJSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

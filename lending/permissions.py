@@ -1,4 +1,4 @@
-from accounts.permissions import IsActiveUser
+from config.permissions import IsActiveUser
 from lending.selectors import lending_role
 
 

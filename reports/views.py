@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsActiveUser
 from config.exceptions import Conflict
 from config.inputs import JSONParser
 from config.openapi import error_responses
+from config.permissions import IsActiveUser
 from config.routing import api_path
 from reports import (
     csvexport,

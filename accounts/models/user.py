@@ -222,6 +222,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             return self.blocked_until <= now()
         return False
 
+    @property
+    def is_deactivated(self) -> bool:
+        """Switched off by its owner: may sign in, but only to switch back on."""
+        return self.status == AccountStatus.DEACTIVATED
+
     def clean(self):
         super().clean()
         if self.email:

@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 from accounts import extensions
 from accounts.contracts import KTL
 from accounts.models import AccountStatus, AuthSession, LoginEvent, StaffType, User
-from accounts.permissions import IsActiveUser
 from accounts.selectors import (
     failed_login_attempts,
     login_activity_since,
@@ -35,7 +34,7 @@ from config import contracts
 from config.export import csv_response
 from config.openapi import MessageSerializer, error_responses
 from config.pagination import bare_unless_contract
-from config.permissions import ModelPermissions, permission_required
+from config.permissions import IsActiveUser, ModelPermissions, permission_required
 from config.routing import OptionalSlashRouter, api_path
 
 DAYS = OpenApiParameter(

@@ -23,7 +23,6 @@ from accounts.filters_subscribers import (
     SubscriberFilter,
 )
 from accounts.models import AccountStatus, StaffType, User, UserRole
-from accounts.permissions import IsActiveUser
 from accounts.phone import normalize_mobile
 from accounts.serializers import subscribers as s
 from accounts.serializers.contact import split_proof
@@ -50,7 +49,7 @@ from accounts.views.auth import _session_id
 from config.filters import DjangoFilterBackend
 from config.openapi import error_responses
 from config.pagination import BareListPagination
-from config.permissions import ModelPermissions, permission_required
+from config.permissions import IsActiveUser, ModelPermissions, permission_required
 from config.routing import api_path
 
 EMPTY_REPLY = OpenApiResponse(OpenApiTypes.OBJECT, description="`{}`, as seed 004 answers.")

@@ -8,9 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsActiveUser
 from config.openapi import error_responses
-from config.permissions import permission_required
+from config.permissions import IsActiveUser, permission_required
 from config.routing import api_path
 from reports.analytics import people, recharge
 from reports.analytics import serializers as shapes
