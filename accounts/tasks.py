@@ -1,34 +1,16 @@
 """Background jobs of the accounts app: delivering codes and notices."""
 
-import base64
-import hashlib
 import logging
 
 from celery import shared_task
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
+from cryptography.fernet import InvalidToken
 from django.core.mail import send_mail
 
 from accounts.models import OtpChallenge, User
+from accounts.sealing import unseal
 from accounts.sms import send_sms
 
 logger = logging.getLogger(__name__)
-
-# A code waiting in the broker is sealed, so the queue never holds it readable.
-SEAL_TTL_SECONDS = 600
-
-
-def _fernet() -> Fernet:
-    digest = hashlib.sha256(f"otp-seal:{settings.OTP_HASH_KEY}".encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(digest))
-
-
-def seal(code: str) -> str:
-    return _fernet().encrypt(code.encode()).decode()
-
-
-def unseal(sealed: str) -> str:
-    return _fernet().decrypt(sealed.encode(), ttl=SEAL_TTL_SECONDS).decode()
 
 
 @shared_task(ignore_result=True)

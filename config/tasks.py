@@ -9,8 +9,9 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     """Run the Celery task `task_name` with `args` once the current transaction commits.
 
     With no broker the task runs in-process right after the commit; a failure
-    there is logged and left to the job that sweeps up (every enqueued task
-    here has one), rather than failing a request whose work has committed.
+    there is logged and left to the job that sweeps up (or, for a one-time
+    code, to the resend the person asks for), rather than failing a request
+    whose work has committed.
     """
 
     def send() -> None:

@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from config.tasks import enqueue_on_commit
 from reports import csvexport, engine
 from reports.models import ExportStatus, ReportExport
 from reports.registry import REGISTRY
@@ -16,8 +17,6 @@ logger = logging.getLogger(__name__)
 
 
 def export_queue(*, report_slug: str, body: dict, user) -> ReportExport:
-    from reports.tasks import run_export
-
     with transaction.atomic():
         export = ReportExport.objects.create(
             report=report_slug,
@@ -25,8 +24,7 @@ def export_queue(*, report_slug: str, body: dict, user) -> ReportExport:
             request_body=body,
             requested_by=user,
         )
-        export_id = str(export.pk)
-        transaction.on_commit(lambda: run_export.delay(export_id))
+        enqueue_on_commit("reports.tasks.run_export", str(export.pk))
     return export
 
 

@@ -22,6 +22,7 @@ from audit import context as request_context
 from audit.services import audit_record
 from config import ratelimit
 from config.ratelimit import Rule
+from config.tasks import enqueue_on_commit
 
 # Five failures for one identifier from one address lock that pair; a stranger
 # elsewhere cannot lock the owner out unless failures reach 100 in an hour.
@@ -88,8 +89,6 @@ def _guard_limits(key: str) -> None:
 
 def _fail(*, key: str, user: User | None, reason: str) -> None:
     """Count and record a failed sign-in, commit that record, then refuse."""
-    from accounts.tasks import notify_lockout
-
     ip = _client_ip()
     with transaction.atomic(durable=True):
         auth_event_record(
@@ -108,8 +107,7 @@ def _fail(*, key: str, user: User | None, reason: str) -> None:
                 identifier=key,
                 reason="all_addresses",
             )
-            user_id = user.pk
-            transaction.on_commit(lambda: notify_lockout.delay(user_id), robust=True)
+            enqueue_on_commit("accounts.tasks.notify_lockout", user.pk)
     raise InvalidCredentials()
 
 

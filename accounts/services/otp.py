@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from accounts.errors import OtpError
 from accounts.models import LoginEvent, OtpChallenge, OtpPurpose, User
+from accounts.sealing import seal
 from accounts.services.activity import auth_event_record
 from accounts.services.security import security_after_otp_failure
 from audit import context as request_context
+from config.tasks import enqueue_on_commit
 
 CODE_DIGITS = 6
 LIFETIME = timedelta(minutes=5)
@@ -37,11 +39,7 @@ def _new_code() -> str:
 
 
 def _schedule_delivery(challenge: OtpChallenge, code: str) -> None:
-    from accounts.tasks import deliver_otp, seal
-
-    sealed = seal(code)
-    challenge_id = str(challenge.pk)
-    transaction.on_commit(lambda: deliver_otp.delay(challenge_id, sealed))
+    enqueue_on_commit("accounts.tasks.deliver_otp", str(challenge.pk), seal(code))
 
 
 def otp_issue(

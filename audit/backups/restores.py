@@ -23,6 +23,7 @@ from audit.backups.services import (
 from audit.models_backup import Backup, BackupKind, BackupRestore, BackupStatus, RestoreStatus
 from audit.services import audit_record
 from config.exceptions import Conflict, Unprocessable
+from config.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -52,8 +53,6 @@ def restore_create(*, backup: Backup, requested_by, background: bool = True) -> 
     With `background=False` the caller runs `restore_run` itself (the management command).
     """
     ensure_supported()
-    from audit.tasks import backup_restore_task
-
     expire_abandoned()
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -83,7 +82,7 @@ def restore_create(*, backup: Backup, requested_by, background: bool = True) -> 
         )
         if background:
             context = current_context()
-            transaction.on_commit(lambda: backup_restore_task.delay(restore.pk, context))
+            enqueue_on_commit("audit.tasks.backup_restore_task", restore.pk, context)
     return restore
 
 

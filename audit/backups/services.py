@@ -23,6 +23,7 @@ from audit.backups import postgres
 from audit.models_backup import Backup, BackupKind, BackupRestore, BackupStatus, RestoreStatus
 from audit.services import audit_record
 from config.exceptions import Conflict
+from config.tasks import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -91,8 +92,6 @@ def backup_create(
     With `background=False` the caller runs `backup_run` itself (the management command).
     """
     ensure_supported()
-    from audit.tasks import backup_run_task
-
     with transaction.atomic():
         backup = new_backup(
             kind=BackupKind.MANUAL,
@@ -105,7 +104,7 @@ def backup_create(
             action="audit.backup_requested", actor=creator, target=backup, after=_snapshot(backup)
         )
         if background:
-            transaction.on_commit(lambda: backup_run_task.delay(backup.pk))
+            enqueue_on_commit("audit.tasks.backup_run_task", backup.pk)
     return backup
 
 

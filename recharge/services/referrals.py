@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from config.money import money
+from config.tasks import enqueue_on_commit
 from recharge.models import (
     ReferralReward,
     ReferralStatus,
@@ -82,10 +83,7 @@ def referral_after_paid_recharge(*, referee: User) -> None:
         return
     if ReferralReward.objects.filter(referred_id=referee.pk, status=ReferralStatus.EARNED).exists():
         return
-    from recharge.tasks import referral_settle_task
-
-    referee_id = referee.pk
-    transaction.on_commit(lambda: referral_settle_task.delay(referee_id), robust=True)
+    enqueue_on_commit("recharge.tasks.referral_settle", referee.pk)
 
 
 def referral_settle_for(*, referee_id: int) -> bool:

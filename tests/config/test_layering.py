@@ -37,3 +37,16 @@ def test_config_imports_no_app():
         if module.split(".")[0] in project_apps
     ]
     assert upward == []
+
+
+def test_services_enqueue_tasks_by_name_and_never_import_them():
+    # A task imports its service; the service importing the task back would be a cycle.
+    offenders = [
+        f"{path.relative_to(ROOT)}:{line} imports {module}"
+        for app in sorted(_project_apps())
+        for path in sorted((ROOT / app).rglob("*.py"))
+        if "services" in path.relative_to(ROOT).parts or path.stem == "services"
+        for line, module in _imported(path)
+        if module.split(".")[-1] == "tasks" and module.split(".")[0] in _project_apps()
+    ]
+    assert offenders == []

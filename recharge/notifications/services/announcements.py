@@ -28,6 +28,7 @@ from django.utils import timezone
 from accounts.models import AccountStatus, User, UserPreference
 from audit.services import audit_record
 from config.exceptions import Conflict
+from config.tasks import enqueue_on_commit
 from recharge.notifications.models import (
     Announcement,
     AnnouncementStatus,
@@ -130,12 +131,7 @@ def announcement_create(
             },
         )
         if due_now:
-            from recharge.notifications.tasks import announcement_deliver_task
-
-            announcement_id = announcement.pk
-            transaction.on_commit(
-                lambda: announcement_deliver_task.delay(announcement_id), robust=True
-            )
+            enqueue_on_commit("recharge.notifications.tasks.announcement_deliver", announcement.pk)
     return announcement
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import User, UserPreference
 from accounts.phone import national_number
 from config.money import money
+from config.tasks import enqueue_on_commit
 from recharge.models import AutopayCharge, AutopayStatus, ReferralReward, UserPlan, Wallet
 from recharge.notifications.models import Notification, SystemEvent, SystemNotice
 
@@ -88,11 +89,8 @@ def system_notify(
     except IntegrityError:
         return None  # told already (perhaps by a concurrent run)
     if channels:
-        from recharge.notifications.tasks import notification_send_task
-
-        user_id = user.pk
-        transaction.on_commit(
-            lambda: notification_send_task.delay(user_id, str(event), text, channels), robust=True
+        enqueue_on_commit(
+            "recharge.notifications.tasks.notification_send", user.pk, str(event), text, channels
         )
     return notification
 
