@@ -478,6 +478,16 @@ def _permission_ids() -> list[int]:
     return list(Permission.objects.order_by("pk").values_list("pk", flat=True)[:3])
 
 
+def test_the_seeds_own_role_body_names_a_role_the_install_holds(ktl_client):
+    # Listed in the README's differences: the install made `billing_manager` already.
+    assert Role.objects.filter(name=CREATE_ROLE_REQUEST["name"]).exists()
+    refused = ktl_client.post(
+        f"{API}/roles/", {**CREATE_ROLE_REQUEST, "permission_ids": _permission_ids()}
+    )
+    assert refused.status_code == 400, refused.content
+    assert "name" in refused.json()["error"]
+
+
 def test_roles_as_documented(ktl_client, admin001):
     created = ktl_client.post(
         f"{API}/roles/",
