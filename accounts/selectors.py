@@ -178,14 +178,40 @@ def user_exists(*, user_id: int) -> bool:
     return User.objects.filter(pk=user_id).exists()
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """One model's columns in a hand-written SELECT, and how to make its instance."""
+
+    model: type
+    names: list[str]
+    converters: list  # (index, field, functions) for the fields that convert
+
+    @classmethod
+    def of(cls, model, connection) -> "_Columns":
+        fields = model._meta.concrete_fields
+        converters = []
+        for index, field in enumerate(fields):
+            funcs = connection.ops.get_db_converters(field.get_col(model._meta.db_table))
+            funcs += field.get_db_converters(connection)
+            if funcs:
+                converters.append((index, field, funcs))
+        return cls(model, [f.attname for f in fields], converters)
+
+    def load(self, values, connection):
+        values = list(values)
+        for index, field, funcs in self.converters:
+            for func in funcs:
+                values[index] = func(values[index], field, connection)
+        return self.model.from_db(connection.alias, self.names, values)
+
+
 @functools.cache
-def _session_with_user_query(alias: str) -> tuple[str, list, list]:
+def _session_with_user_query(alias: str) -> tuple[str, _Columns, _Columns]:
     connection = connections[alias]
     quote = connection.ops.quote_name
-    session_fields = AuthSession._meta.concrete_fields
-    user_fields = User._meta.concrete_fields
-    columns = [f"s.{quote(f.column)}" for f in session_fields]
-    columns += [f"u.{quote(f.column)}" for f in user_fields]
+    session, user = _Columns.of(AuthSession, connection), _Columns.of(User, connection)
+    columns = [f"s.{quote(f.column)}" for f in AuthSession._meta.concrete_fields]
+    columns += [f"u.{quote(f.column)}" for f in User._meta.concrete_fields]
     session_table, user_table = quote(AuthSession._meta.db_table), quote(User._meta.db_table)
     user_id = quote(AuthSession._meta.get_field("user").column)
     # Only quoted identifiers from the models' metadata; the id is a parameter.
@@ -194,28 +220,7 @@ def _session_with_user_query(alias: str) -> tuple[str, list, list]:
         f"JOIN {user_table} u ON u.{quote(User._meta.pk.column)} = s.{user_id} "
         f"WHERE s.{quote(AuthSession._meta.pk.column)} = %s"
     )
-
-    def converters(model, fields):
-        found = []
-        for index, field in enumerate(fields):
-            funcs = connection.ops.get_db_converters(field.get_col(model._meta.db_table))
-            funcs += field.get_db_converters(connection)
-            if funcs:
-                found.append((index, field, funcs))
-        return found
-
-    return (
-        sql,
-        [
-            (
-                AuthSession,
-                [f.attname for f in session_fields],
-                converters(AuthSession, session_fields),
-            ),
-            (User, [f.attname for f in user_fields], converters(User, user_fields)),
-        ],
-        [len(session_fields)],
-    )
+    return sql, session, user
 
 
 def session_with_user(*, session_id) -> AuthSession | None:
@@ -232,20 +237,14 @@ def session_with_user(*, session_id) -> AuthSession | None:
     except ValidationError:
         return None
     alias = router.db_for_read(AuthSession)
-    sql, models, (split,) = _session_with_user_query(alias)
+    sql, session_columns, user_columns = _session_with_user_query(alias)
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(sql, [session_id])
         row = cursor.fetchone()
     if row is None:
         return None
-    instances = []
-    for (model, names, converters), values in zip(models, (row[:split], row[split:]), strict=True):
-        values = list(values)
-        for index, field, funcs in converters:
-            for func in funcs:
-                values[index] = func(values[index], field, connection)
-        instances.append(model.from_db(alias, names, values))
-    session, user = instances
-    session.user = user
+    split = len(session_columns.names)
+    session = session_columns.load(row[:split], connection)
+    session.user = user_columns.load(row[split:], connection)
     return session

@@ -194,28 +194,18 @@ def run(args: argparse.Namespace) -> list[Row]:
         }
         measures["ceiling"] = lambda: os.cpu_count() / verify_cpu_seconds(encoded)
         samples = common.interleaved(measures, args.rounds)
-    rates = {name: common.median(values) for name, values in samples.items()}
-    for name, values in samples.items():
-        print(f"{name:>12}: median {rates[name]:8.1f}/s  (rounds: {common.spread(values)})")
+    common.print_rates(samples)
     list_goal, profile_goal, login_goal = 0.25, 0.6, 0.9
+    lists = {"loans": "loans", "customers": "customers", "transactions": "wallet transactions"}
     return [
-        Row.at_least(
-            "P1",
-            "loans list (20, filtered) / bare APIView, req/s",
-            common.paired_ratio(samples, "loans", "bare"),
-            list_goal,
-        ),
-        Row.at_least(
-            "P1",
-            "customers list (20, filtered) / bare APIView, req/s",
-            common.paired_ratio(samples, "customers", "bare"),
-            list_goal,
-        ),
-        Row.at_least(
-            "P1",
-            "wallet transactions (20, filtered) / bare APIView, req/s",
-            common.paired_ratio(samples, "transactions", "bare"),
-            list_goal,
+        *(
+            Row.at_least(
+                "P1",
+                f"{label} list (20, filtered) / bare APIView, req/s",
+                common.paired_ratio(samples, name, "bare"),
+                list_goal,
+            )
+            for name, label in lists.items()
         ),
         Row.at_least(
             "P2",

@@ -84,6 +84,13 @@ def spread(samples: list[float], digits: int = 1) -> str:
     return ", ".join(f"{sample:.{digits}f}" for sample in samples)
 
 
+def print_rates(samples: dict[str, list[float]]) -> None:
+    """Each measure's median rate and its rounds, one line each."""
+    width = max(map(len, samples))
+    for name, values in samples.items():
+        print(f"{name:>{width}}: median {median(values):8.1f}/s  (rounds: {spread(values)})")
+
+
 def interleaved(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, list[float]]:
     """`rounds` samples of each measure, taken in turn, the order reversed every other
     round: a load that comes and goes on a shared machine falls on all of them alike."""

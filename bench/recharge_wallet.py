@@ -205,9 +205,7 @@ def run(args: argparse.Namespace) -> list[Row]:
     autopays = args.autopays or {"small": 5000, "full": 20_000}[args.size]
     samples = common.interleaved(debit_measures(args.clients, seconds), args.rounds)
     samples |= common.interleaved(autopay_measures(autopays), args.rounds)
-    rates = {name: common.median(values) for name, values in samples.items()}
-    for name, values in samples.items():
-        print(f"{name:>15}: median {rates[name]:8.1f}/s  (rounds: {common.spread(values)})")
+    common.print_rates(samples)
     check_ledger()
     print("ledger: every balance equals the sum of its entries")
     return [
