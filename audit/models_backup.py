@@ -11,13 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-class BackupStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    RUNNING = "running", "Running"
-    # Seed 004's word for a finished backup.
-    COMPLETED = "success", "Completed"
-    FAILED = "failed", "Failed"
+from audit.choices import BackupStatus
 
 
 class RestoreStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from config.money import MONEY
+from payments.choices import PaymentPurpose
 
 
 class PaymentStatus(models.TextChoices):
@@ -47,13 +48,6 @@ PAID_STATUSES = (
     PaymentStatus.PARTIALLY_REFUNDED,
     PaymentStatus.REFUNDED,
 )
-
-
-class PaymentPurpose(models.TextChoices):
-    """What the money buys; the app that sells it registers a handler (payments.purposes)."""
-
-    WALLET_TOPUP = "wallet_topup", "Wallet top-up"
-    RECHARGE = "recharge", "Plan recharge"
 
 
 class FailureCode(models.TextChoices):

@@ -4,17 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.timezone import now
 
-
-class OtpPurpose(models.TextChoices):
-    REGISTER = "register", "Registration"
-    SIGNUP = "signup", "Sign-up by phone"
-    LOGIN = "login", "Sign-in"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    KYC_AADHAAR = "kyc_aadhaar", "Aadhaar verification"
-    KYC_PAN = "kyc_pan", "PAN verification"
-    KYC_BUSINESS = "kyc_business", "Business verification"
-    KYC_BANK = "kyc_bank", "Bank account verification"
-    STEP_UP = "step_up", "Confirmation of a sensitive action"
+from accounts.choices import OtpPurpose
 
 
 class OtpChallenge(models.Model):

@@ -6,34 +6,8 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.timezone import now
 
+from accounts.choices import AccountStatus, StaffType, SubscriberType
 from accounts.phone import normalize_mobile
-
-
-class StaffType(models.TextChoices):
-    SUPER_ADMIN = "super_admin", "Super Administrator"
-    ADMIN = "admin", "Administrator"
-    BILLING_MANAGER = "billing_manager", "Billing Manager"
-    NOC_MANAGER = "noc_manager", "NOC Manager"
-    SUPPORT_STAFF = "support_staff", "Support Staff"
-    RESELLER_ADMIN = "reseller_admin", "Reseller Administrator"
-    SUB_RESELLER_ADMIN = "sub_reseller_admin", "Sub-Reseller Administrator"
-    FIELD_STAFF = "field_staff", "Field Staff"
-    CALLING_AGENT = "calling_agent", "Calling Agent"
-    COLLECTION_OFFICER = "collection_officer", "Collection Officer"
-    MANAGER = "manager", "Manager"
-
-
-class SubscriberType(models.TextChoices):
-    PREPAID = "prepaid", "Prepaid"
-    POSTPAID = "postpaid", "Postpaid"
-
-
-class AccountStatus(models.TextChoices):
-    PENDING_APPROVAL = "pending_approval", "Waiting for approval"
-    ACTIVE = "active", "Active"
-    BLOCKED = "blocked", "Blocked"
-    DEACTIVATED = "deactivated", "Deactivated"
-    ARCHIVED = "archived", "Archived"
 
 
 class UserManager(BaseUserManager):

@@ -15,21 +15,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 
+from kyc.choices import KycStatus
+
 
 class KycKind(models.TextChoices):
     AADHAAR = "aadhaar", "Aadhaar"
     PAN = "pan", "PAN"
     BUSINESS = "business", "Business"
     BANK = "bank", "Bank account"
-
-
-class KycStatus(models.TextChoices):
-    PENDING = "pending", "Submitted, waiting for OTP confirmation"
-    PENDING_REVIEW = "pending_review", "Waiting for manual review"
-    VERIFIED = "verified", "Verified"
-    REJECTED = "rejected", "Rejected"
-    RESUBMISSION_REQUIRED = "resubmission_required", "Resubmission requested"
-    EXPIRED = "expired", "Expired or replaced before confirmation"
 
 
 # A record in one of these states holds its number: nobody else may attach it.

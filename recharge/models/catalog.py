@@ -5,13 +5,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import SubscriberType
 from config.money import MONEY
-
-
-class CatalogStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    INACTIVE = "inactive", "Inactive"
-    # Deleted while in use: kept for the history that points at it, never sold again.
-    RETIRED = "retired", "Retired"
+from recharge.choices import CatalogStatus
 
 
 class DiscountType(models.TextChoices):

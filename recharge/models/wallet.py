@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from config.money import MONEY
+from recharge.choices import TxnStatus
 
 
 class PaymentMethod(models.TextChoices):
@@ -33,13 +34,6 @@ class TxnSource(models.TextChoices):
     REFERRAL_REWARD = "referral_reward", "Referral reward"
     REVERSAL = "reversal", "Reversal"
     ADJUSTMENT = "adjustment", "Credit by staff"
-
-
-class TxnStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SUCCESS = "success", "Success"
-    FAILED = "failed", "Failed"
-    REVERSED = "reversed", "Reversed"
 
 
 class Wallet(models.Model):
